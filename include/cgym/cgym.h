@@ -1,0 +1,34 @@
+// The umbrella header: everything a user of cgym needs.
+//
+// cgym::make(), cgym::register_env() and cgym::list_envs() register the
+// built-in environments (LLVM, gcc, loop nests, as enabled at build time) on
+// first use, then use the process-wide registry. Link cgym::cgym.
+#pragma once
+
+#include "cgym/benchmark.h"
+#include "cgym/compiler_env.h"
+#include "cgym/dataset.h"
+#include "cgym/env.h"
+#include "cgym/errors.h"
+#include "cgym/observation.h"
+#include "cgym/registry.h"
+#include "cgym/reward.h"
+#include "cgym/session.h"
+#include "cgym/spaces.h"
+#include "cgym/state.h"
+#include "cgym/subprocess.h"
+#include "cgym/util.h"
+
+namespace cgym {
+
+/// Creates an env by id. Throws LookupError listing the valid ids, or
+/// EnvironmentNotSupported when the backend cannot run here.
+EnvPtr make(const std::string& id, const MakeOptions& options = {});
+/// Registers a user env. Throws InvalidArgument for a duplicate id.
+void register_env(EnvSpec spec, bool replace = false);
+/// Every registered env, sorted by id.
+std::vector<EnvSpec> list_envs();
+/// The built-in backends compiled into this library: "llvm", "gcc", "cuda".
+std::vector<std::string> builtin_backends();
+
+}  // namespace cgym

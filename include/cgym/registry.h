@@ -1,0 +1,61 @@
+// The env registry: env ids mapped to factories.
+//
+// cgym::make(), cgym::register_env() and cgym::list_envs() (in cgym.h) use
+// the process-wide registry below, after registering the built-in backends
+// on first use. All registry functions are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cgym/env.h"
+
+namespace cgym {
+
+/// Options for make(). Unset fields take the env's defaults.
+struct MakeOptions {
+  std::optional<std::string> benchmark;
+  std::optional<std::string> action_space;
+  /// "" means no default observation.
+  std::optional<std::string> observation_space;
+  /// "" means no default reward.
+  std::optional<std::string> reward_space;
+  /// Backend-specific options, e.g. {"gcc_bin", "gcc-12"} or
+  /// {"backend", "cpu"}. Unknown keys are rejected by the backend.
+  std::map<std::string, std::string> params;
+};
+
+/// How to build one env id.
+struct EnvSpec {
+  std::string id;
+  std::string description;
+  std::string default_observation_space;
+  std::string default_reward_space;
+  std::string default_benchmark;
+  std::function<EnvPtr(const MakeOptions&)> factory;
+};
+
+class Registry {
+ public:
+  /// Throws InvalidArgument when the id is empty, has no factory, or is
+  /// already registered (unless `replace`).
+  void register_env(EnvSpec spec, bool replace = false);
+  /// Throws LookupError listing the registered ids.
+  EnvPtr make(const std::string& id, const MakeOptions& options = {}) const;
+  std::vector<EnvSpec> list() const;
+  std::optional<EnvSpec> find(const std::string& id) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, EnvSpec> specs_;
+};
+
+/// The process-wide registry, without the built-ins (see cgym.h).
+Registry& global_registry();
+
+}  // namespace cgym

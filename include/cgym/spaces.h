@@ -1,0 +1,140 @@
+// Spaces: what actions an env accepts and what observations it produces.
+//
+// ActionSpace is the NamedDiscrete / Commandline space: actions are indices
+// 0..size()-1, each with a name, a command-line flag and a description. A
+// Space describes the values an observation can take (Scalar, Box, Sequence,
+// Dict/JSON). Both are immutable values once built; safe to share between
+// threads for reading.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "cgym/observation.h"
+
+namespace cgym {
+
+/// An action is an index into the current action space.
+using Action = int;
+
+/// The random engine used by every sample() and random_benchmark().
+using Rng = std::mt19937_64;
+
+/// One action of a NamedDiscrete space.
+struct ActionInfo {
+  std::string name;         ///< e.g. "-gvn" (unique in the space)
+  std::string flag;         ///< the command-line text, often equal to name
+  std::string description;  ///< one line
+};
+
+class ActionSpace;
+
+/// How a list of actions is written as a command line and read back. The
+/// default joins flags with spaces between `prefix` and `suffix` and parses
+/// whitespace-separated tokens, skipping the prefix and suffix tokens.
+struct CommandlineFormat {
+  std::string prefix;  ///< e.g. "opt"
+  std::string suffix;  ///< e.g. "input.bc -o output.bc"
+  /// Optional replacement for the default rendering.
+  std::function<std::string(const ActionSpace&, std::span<const Action>)> render;
+  /// Optional replacement for the default parser. Throws LookupError or
+  /// InvalidArgument for text it does not understand.
+  std::function<std::vector<Action>(const ActionSpace&, std::string_view)> parse;
+};
+
+/// A NamedDiscrete space over commandline flags.
+class ActionSpace {
+ public:
+  ActionSpace() = default;
+  ActionSpace(std::string name, std::vector<ActionInfo> actions, CommandlineFormat format = {});
+
+  const std::string& name() const { return name_; }
+  int size() const { return static_cast<int>(actions_.size()); }
+  const std::vector<ActionInfo>& actions() const { return actions_; }
+  const ActionInfo& info(Action a) const;
+  const std::string& action_name(Action a) const { return info(a).name; }
+  const std::string& flag(Action a) const { return info(a).flag; }
+  std::vector<std::string> names() const;
+  const CommandlineFormat& format() const { return format_; }
+
+  bool contains(Action a) const { return a >= 0 && a < size(); }
+  /// Throws ActionOutOfRange naming the valid range.
+  void check(Action a) const;
+  /// Looks an action up by name or by flag. Throws LookupError listing the
+  /// closest valid names.
+  Action index(std::string_view name_or_flag) const;
+  std::optional<Action> find(std::string_view name_or_flag) const;
+  Action sample(Rng& rng) const;
+
+  std::string to_commandline(std::span<const Action> actions) const;
+  std::vector<Action> from_commandline(std::string_view commandline) const;
+
+  /// Parses whitespace-separated tokens, honouring single and double quotes.
+  static std::vector<std::string> split_commandline(std::string_view text);
+
+ private:
+  std::string name_;
+  std::vector<ActionInfo> actions_;
+  CommandlineFormat format_;
+  std::unordered_map<std::string, Action> lookup_;
+};
+
+/// The kind of values a Space describes.
+enum class SpaceKind { kScalar, kBox, kSequence, kDict };
+
+/// The shape and range of an observation's values.
+struct Space {
+  SpaceKind kind = SpaceKind::kScalar;
+  ObservationType dtype = ObservationType::kNone;
+  /// Box: the fixed shape (one dimension for vectors). Empty: any length.
+  std::vector<int64_t> shape;
+  /// Scalar/Box: the inclusive range of each element.
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+  /// Sequence: length bounds; max_length < 0 means unbounded.
+  int64_t min_length = 0;
+  int64_t max_length = -1;
+
+  static Space scalar_int(int64_t low = std::numeric_limits<int64_t>::min(),
+                          int64_t high = std::numeric_limits<int64_t>::max());
+  static Space scalar_double(double low = -std::numeric_limits<double>::infinity(),
+                             double high = std::numeric_limits<double>::infinity());
+  static Space boolean();
+  static Space box_int(std::vector<int64_t> shape, int64_t low, int64_t high);
+  static Space box_double(std::vector<int64_t> shape, double low, double high);
+  static Space string(int64_t min_length = 0, int64_t max_length = -1);
+  static Space bytes(int64_t min_length = 0, int64_t max_length = -1);
+  static Space dict();
+
+  bool contains(const Observation& o) const;
+  /// A random value inside the space. Unbounded ranges are sampled inside
+  /// [-1e6, 1e6]; unbounded sequences up to 64 elements; dicts are {}.
+  Observation sample(Rng& rng) const;
+  /// e.g. "Box(int64, [70], 0..inf)".
+  std::string to_string() const;
+};
+
+/// Describes one observation space of an env.
+struct ObservationSpaceSpec {
+  std::string name;
+  Space space;
+  bool deterministic = true;
+  bool platform_dependent = false;
+  /// The value reported when the observation cannot be computed (e.g. the
+  /// step failed).
+  Observation default_value;
+  std::string description;
+  /// True when the value depends only on the benchmark (O0/Oz baselines,
+  /// reference runtimes): actions do not invalidate it.
+  bool benchmark_constant = false;
+};
+
+}  // namespace cgym

@@ -1,0 +1,224 @@
+#include "cgym/util.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "cgym/errors.h"
+#include "cgym/session.h"
+#include "internal/logging.h"
+
+namespace fs = std::filesystem;
+
+namespace cgym {
+
+namespace {
+
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : std::string();
+}
+
+fs::path home_dir() {
+  if (auto h = env_or_empty("HOME"); !h.empty()) return h;
+  if (auto* pw = getpwuid(getuid())) return pw->pw_dir;
+  return fs::temp_directory_path();
+}
+
+std::string user_name() {
+  if (auto u = env_or_empty("USER"); !u.empty()) return u;
+  if (auto* pw = getpwuid(getuid())) return pw->pw_name;
+  return std::to_string(getuid());
+}
+
+}  // namespace
+
+fs::path cache_dir() {
+  if (auto v = env_or_empty("CGYM_CACHE"); !v.empty()) return v;
+  return home_dir() / ".cache" / "cgym";
+}
+
+fs::path site_data_dir() {
+  if (auto v = env_or_empty("CGYM_SITE_DATA"); !v.empty()) return v;
+  return home_dir() / ".local" / "share" / "cgym";
+}
+
+fs::path transient_cache_dir() {
+  if (auto v = env_or_empty("CGYM_TRANSIENT_CACHE"); !v.empty()) return v;
+  std::error_code ec;
+  if (fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0) {
+    return fs::path("/dev/shm") / ("cgym-" + user_name());
+  }
+  return fs::temp_directory_path() / ("cgym-" + user_name());
+}
+
+fs::path data_dir() {
+  if (auto v = env_or_empty("CGYM_DATA_DIR"); !v.empty()) return v;
+  // Running from the build tree (the library lives under the build dir):
+  // use the datasets built there. Installed: use <prefix>/share/cgym.
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&data_dir), &info) && info.dli_fname) {
+    std::error_code ec;
+    const fs::path lib = fs::weakly_canonical(info.dli_fname, ec);
+    const fs::path build = fs::weakly_canonical(CGYM_BUILD_LIB_DIR, ec);
+    const std::string lib_s = lib.string(), build_s = build.string();
+    if (!build_s.empty() && lib_s.rfind(build_s + "/", 0) == 0) return CGYM_BUILD_DATA_DIR;
+  }
+  return CGYM_INSTALL_DATA_DIR;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw IoError("cannot read '" + path.string() + "': " + std::strerror(errno));
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) throw IoError("error while reading '" + path.string() + "'");
+  return s.str();
+}
+
+void write_file_atomic(const fs::path& path, std::string_view data) {
+  std::error_code ec;
+  if (path.has_parent_path()) {
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+      throw IoError("cannot create directory '" + path.parent_path().string() +
+                    "': " + ec.message());
+    }
+  }
+  std::string tmpl = path.string() + ".tmp.XXXXXX";
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) {
+    throw IoError("cannot create a temporary file next to '" + path.string() +
+                  "': " + std::strerror(errno));
+  }
+  size_t written = 0;
+  while (written < data.size()) {
+    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      ::unlink(tmpl.c_str());
+      throw IoError("cannot write '" + path.string() + "': " + std::strerror(err));
+    }
+    written += static_cast<size_t>(n);
+  }
+  // The data must be on disk before the rename makes it visible.
+  if (::fsync(fd) != 0 || ::fchmod(fd, 0644) != 0 || ::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(tmpl.c_str());
+    throw IoError("cannot write '" + path.string() + "': " + std::strerror(err));
+  }
+  if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmpl.c_str());
+    throw IoError("cannot rename into '" + path.string() + "': " + std::strerror(err));
+  }
+}
+
+TempDir::TempDir(const std::string& prefix, const fs::path& parent) {
+  const fs::path base = parent.empty() ? transient_cache_dir() : parent;
+  std::error_code ec;
+  fs::create_directories(base, ec);
+  if (ec) throw IoError("cannot create directory '" + base.string() + "': " + ec.message());
+  std::string tmpl = (base / (prefix + "-XXXXXX")).string();
+  if (!mkdtemp(tmpl.data())) {
+    throw IoError("cannot create a temporary directory in '" + base.string() +
+                  "': " + std::strerror(errno));
+  }
+  path_ = tmpl;
+}
+
+TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) {
+  other.path_.clear();
+}
+
+TempDir::~TempDir() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+  if (ec) logger().warn("could not remove '{}': {}", path_.string(), ec.message());
+}
+
+namespace {
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::string closest_matches(std::string_view name, const std::vector<std::string>& valid,
+                            size_t n) {
+  std::vector<std::pair<size_t, const std::string*>> scored;
+  scored.reserve(valid.size());
+  for (const auto& v : valid) {
+    // Substring matches rank first: "gvn" should suggest "-gvn", "-gvn-hoist".
+    size_t d = edit_distance(name, v);
+    if (!name.empty() && v.find(name) != std::string::npos) d = d / 4;
+    scored.emplace_back(d, &v);
+  }
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  for (size_t i = 0; i < scored.size() && i < n; ++i) {
+    out += (i ? ", " : "") + *scored[i].second;
+  }
+  if (scored.size() > n) out += ", ... (" + std::to_string(valid.size()) + " in all)";
+  return out.empty() ? "(none)" : out;
+}
+
+// ---- SessionContext ----------------------------------------------------------
+
+SessionContext::SessionContext(std::map<std::string, std::string> params, fs::path working_dir)
+    : params_(std::move(params)), working_dir_(std::move(working_dir)) {}
+
+SessionContext::~SessionContext() {
+  std::error_code ec;
+  if (!working_dir_.empty() && fs::exists(working_dir_, ec)) {
+    fs::remove_all(working_dir_, ec);
+    if (ec) logger().warn("could not remove '{}': {}", working_dir_.string(), ec.message());
+  }
+}
+
+const fs::path& SessionContext::working_dir() const {
+  std::call_once(created_, [this] {
+    std::error_code ec;
+    fs::create_directories(working_dir_, ec);
+    if (ec) {
+      throw IoError("cannot create the env working directory '" + working_dir_.string() +
+                    "': " + ec.message() + " (set CGYM_TRANSIENT_CACHE to a writable directory)");
+    }
+    fs::permissions(working_dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
+  });
+  return working_dir_;
+}
+
+fs::path SessionContext::unique_path(const std::string& prefix, const std::string& suffix) const {
+  const uint64_t n = counter_.fetch_add(1);
+  return working_dir() / (prefix + std::to_string(n) + suffix);
+}
+
+}  // namespace cgym

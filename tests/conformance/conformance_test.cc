@@ -1,0 +1,176 @@
+// The conformance suite: the same checks on every registered env (the
+// built-in backends and the test-only toy envs). Episodes are short so that
+// slow compilers (gcc, nvcc) keep the suite fast; each env is used with its
+// own defaults.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "cgym/cgym.h"
+#include "toy/toy_backend.h"
+
+using namespace cgym;
+
+namespace {
+
+constexpr int kSteps = 4;
+
+std::vector<std::string> all_env_ids() {
+  toy::register_toy_envs();
+  std::vector<std::string> ids;
+  for (const auto& e : list_envs()) ids.push_back(e.id);
+  return ids;
+}
+
+class Conformance : public ::testing::TestWithParam<std::string> {
+ protected:
+  EnvPtr make_env() {
+    try {
+      return make(GetParam());
+    } catch (const EnvironmentNotSupported& e) {
+      return nullptr;
+    }
+  }
+  // Compares two results of the same step on two copies of an episode.
+  void expect_same(const Env& env, const StepResult& a, const StepResult& b) {
+    EXPECT_EQ(a.done, b.done);
+    EXPECT_EQ(a.info.error_type, b.info.error_type) << a.info.error_details;
+    if (env.observation_space()) {
+      const auto& spec = env.observation_space_spec(*env.observation_space());
+      if (spec.deterministic) {
+        EXPECT_EQ(a.observation, b.observation);
+      }
+    }
+    if (auto r = env.reward_space()) {
+      for (const auto& spec : env.reward_spaces()) {
+        if (spec.name == *r && spec.deterministic) {
+          EXPECT_NEAR(a.reward, b.reward, 1e-9);
+        }
+      }
+    }
+  }
+};
+
+#define MAKE_OR_SKIP(var)                                                               \
+  auto var = make_env();                                                               \
+  if (!var) GTEST_SKIP() << GetParam() << " is not supported on this machine";
+
+TEST_P(Conformance, RandomEpisode) {
+  MAKE_OR_SKIP(env);
+  Rng rng(1234);
+  auto r = env->reset();
+  if (env->observation_space()) {
+    const auto& spec = env->observation_space_spec(*env->observation_space());
+    EXPECT_TRUE(spec.space.contains(r.observation)) << spec.name;
+  }
+  for (int i = 0; i < kSteps; ++i) {
+    auto s = env->step(env->action_space().sample(rng));
+    EXPECT_TRUE(std::isfinite(s.reward));
+    if (env->observation_space() && !s.info.failed()) {
+      const auto& spec = env->observation_space_spec(*env->observation_space());
+      EXPECT_TRUE(spec.space.contains(s.observation))
+          << spec.name << " = " << s.observation.to_display_string().substr(0, 200);
+    }
+    if (s.done) {
+      if (s.info.failed()) {
+        EXPECT_FALSE(s.info.error_details.empty());
+      }
+      env->reset();
+    }
+  }
+  EXPECT_GE(env->episode_walltime(), 0.0);
+}
+
+TEST_P(Conformance, ForkEquivalence) {
+  MAKE_OR_SKIP(env);
+  Rng rng(99);
+  env->reset();
+  env->step(env->action_space().sample(rng));
+  if (!env->in_episode()) GTEST_SKIP() << "the first action ended the episode";
+  auto fork = env->fork();
+  EXPECT_EQ(fork->actions(), env->actions());
+  EXPECT_EQ(fork->state(), env->state());
+  for (int i = 0; i < kSteps - 1 && env->in_episode(); ++i) {
+    Action a = env->action_space().sample(rng);
+    auto r1 = env->step(a);
+    auto r2 = fork->step(a);
+    expect_same(*env, r1, r2);
+  }
+  EXPECT_EQ(fork->state(), env->state());
+  fork->close();
+  EXPECT_FALSE(env->is_closed());
+}
+
+TEST_P(Conformance, StateReplay) {
+  MAKE_OR_SKIP(env);
+  Rng rng(7);
+  env->reset();
+  for (int i = 0; i < kSteps && env->in_episode(); ++i) env->step(env->action_space().sample(rng));
+  EnvState s = env->state();
+  EXPECT_EQ(env->from_commandline(s.commandline), env->actions());
+  auto other = make(GetParam());
+  other->apply(s);
+  bool deterministic = true;
+  for (const auto& spec : env->reward_spaces()) {
+    if (env->reward_space() && spec.name == *env->reward_space()) deterministic = spec.deterministic;
+  }
+  EXPECT_EQ(other->actions(), env->actions());
+  if (deterministic) {
+    EXPECT_EQ(other->state(), s);
+  }
+}
+
+TEST_P(Conformance, DeterministicForTheSameSeed) {
+  MAKE_OR_SKIP(a);
+  auto b = make(GetParam());
+  Rng ra(5), rb(5);
+  auto r1 = a->reset();
+  auto r2 = b->reset();
+  expect_same(*a, r1, r2);
+  for (int i = 0; i < kSteps && a->in_episode(); ++i) {
+    auto s1 = a->step(a->action_space().sample(ra));
+    auto s2 = b->step(b->action_space().sample(rb));
+    expect_same(*a, s1, s2);
+  }
+  EXPECT_EQ(a->actions(), b->actions());
+}
+
+TEST_P(Conformance, RepeatedClose) {
+  MAKE_OR_SKIP(env);
+  env->reset();
+  env->close();
+  env->close();
+  EXPECT_TRUE(env->is_closed());
+  auto unused = make(GetParam());
+  unused->close();
+  unused->close();
+}
+
+TEST_P(Conformance, MisuseRaisesClearErrors) {
+  MAKE_OR_SKIP(env);
+  EXPECT_THROW(env->step(0), StateError);
+  env->reset();
+  const int n = env->action_space().size();
+  EXPECT_THROW(env->step(n), ActionOutOfRange);
+  EXPECT_THROW(env->step(-1), ActionOutOfRange);
+  EXPECT_THROW(env->observation("NoSuchObservationSpace"), LookupError);
+  EXPECT_THROW(env->reward("NoSuchRewardSpace"), LookupError);
+  EXPECT_THROW(env->reset({.observation_space = "NoSuchObservationSpace"}), LookupError);
+  EXPECT_THROW(env->reset({.benchmark = "benchmark://no-such-dataset-v0/x"}), LookupError);
+  EXPECT_THROW(env->from_commandline("-no-such-flag-at-all"), Error);
+  env->close();
+  EXPECT_THROW(env->step(0), StateError);
+  EXPECT_THROW(env->reset(), StateError);
+  EXPECT_THROW(make(GetParam() + "-no-such-version"), LookupError);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllEnvs, Conformance, ::testing::ValuesIn(all_env_ids()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           for (auto& c : name) {
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
