@@ -18,6 +18,7 @@
 #include "cgym/state.h"
 #include "cgym/subprocess.h"
 #include "cgym/util.h"
+#include "cgym/vector_env.h"
 
 namespace cgym {
 
