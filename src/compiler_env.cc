@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cgym/errors.h"
+#include "cgym/observation_cache.h"
 #include "cgym/util.h"
 #include "internal/logging.h"
 
@@ -23,6 +24,8 @@ struct CompilerEnv::Shared {
   std::vector<std::shared_ptr<const RewardSpace>> rewards;
   std::vector<std::string> reward_names;
   std::string default_benchmark;
+  /// Prefix of shared-cache keys: what besides the state decides a value.
+  std::string cache_prefix;
 
   const ObservationSpaceSpec* find_observation(const std::string& name) const {
     auto it = observation_index.find(name);
@@ -114,6 +117,9 @@ CompilerEnv::CompilerEnv(CompilerEnvConfig config, const MakeOptions& options) {
   shared->rewards = config.reward_spaces;
   for (const auto& r : shared->rewards) shared->reward_names.push_back(r->name());
   shared->default_benchmark = options.benchmark.value_or(config.default_benchmark);
+  shared->cache_prefix = shared->compiler_version + "|";
+  for (const auto& [k, v] : options.params) shared->cache_prefix += k + "=" + v + ";";
+  shared->cache_prefix += "|";
   shared->config = std::move(config);
 
   const auto& cfg = shared->config;
@@ -240,7 +246,24 @@ void CompilerEnv::invalidate_observations() {
 
 Observation CompilerEnv::observation_impl(size_t index) {
   auto& slot = cache_[index];
-  if (!slot) slot = session_->compute_observation(shared_->observation_spaces[index]);
+  if (slot) return *slot;
+  const auto& spec = shared_->observation_spaces[index];
+  if (spec.shared_cacheable) {
+    if (auto* cache = shared_observation_cache()) {
+      if (auto state = session_->state_hash()) {
+        const std::string key =
+            shared_->cache_prefix + spec.name + "|" + benchmark_->hash() + "|" + *state;
+        if (auto hit = cache->get(key)) {
+          slot = std::move(*hit);
+          return *slot;
+        }
+        slot = session_->compute_observation(spec);
+        cache->put(key, *slot);
+        return *slot;
+      }
+    }
+  }
+  slot = session_->compute_observation(spec);
   return *slot;
 }
 

@@ -11,6 +11,7 @@
 #include "cgym/env.h"
 #include "cgym/errors.h"
 #include "cgym/observation.h"
+#include "cgym/observation_cache.h"
 #include "cgym/registry.h"
 #include "cgym/reward.h"
 #include "cgym/session.h"

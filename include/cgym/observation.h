@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -86,6 +87,14 @@ class Observation {
   std::string to_display_string() const;
 
   bool operator==(const Observation&) const = default;
+
+  /// A compact binary encoding (MessagePack) that keeps the type exactly;
+  /// used by the worker protocol and the on-disk observation cache.
+  std::string serialize() const;
+  /// Throws InvalidArgument for data that serialize() did not produce.
+  static Observation deserialize(std::string_view data);
+  /// Approximate memory held, in bytes (for cache accounting).
+  size_t byte_size() const;
 
  private:
   Value value_;

@@ -103,6 +103,10 @@ class CompilationSession {
   /// Called after each step whose actions changed the program (e.g. to
   /// verify the module). Throws SessionError to end the episode.
   virtual void end_of_step(bool /*program_changed*/) {}
+  /// A hash that identifies the program's current state (e.g. of the IR),
+  /// or nullopt when the backend has none. Enables the shared observation
+  /// cache for `shared_cacheable` spaces (see observation_cache.h).
+  virtual std::optional<std::string> state_hash() { return std::nullopt; }
   /// A backend-specific runtime setting; nullopt when the key is unknown.
   virtual std::optional<std::string> handle_session_parameter(const std::string& /*key*/,
                                                               const std::string& /*value*/) {

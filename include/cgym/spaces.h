@@ -135,6 +135,10 @@ struct ObservationSpaceSpec {
   /// True when the value depends only on the benchmark (O0/Oz baselines,
   /// reference runtimes): actions do not invalidate it.
   bool benchmark_constant = false;
+  /// Expensive to compute and a pure function of (benchmark, program state,
+  /// env options): eligible for the process-wide ObservationCache when the
+  /// session reports a state_hash().
+  bool shared_cacheable = false;
 };
 
 }  // namespace cgym

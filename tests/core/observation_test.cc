@@ -42,3 +42,24 @@ TEST(Observation, EqualityAndJson) {
   EXPECT_EQ(Observation(Bytes{"abc"}).to_json()["bytes"], 3);
   EXPECT_EQ(Observation(Bytes{"abc"}).to_display_string(), "<3 bytes>");
 }
+
+TEST(Observation, SerializeRoundTripKeepsTypes) {
+  std::vector<Observation> all = {
+      Observation(),
+      Observation(int64_t{-5}),
+      Observation(0.125),
+      Observation(false),
+      Observation(std::string("ir\0with nul", 11)),
+      Observation(Bytes{std::string("\x00\xff\x10", 3)}),
+      Observation(std::vector<int64_t>{1, -2, 3}),
+      Observation(std::vector<double>{0.5, -1e300}),
+      Observation::json({{"nodes", {1, 2}}, {"name", "x"}}),
+  };
+  for (const auto& o : all) {
+    auto back = Observation::deserialize(o.serialize());
+    EXPECT_EQ(back, o) << to_string(o.type());
+    EXPECT_EQ(back.type(), o.type());
+  }
+  EXPECT_THROW(Observation::deserialize("garbage"), InvalidArgument);
+  EXPECT_GT(Observation(std::string(1000, 'x')).byte_size(), 1000u);
+}

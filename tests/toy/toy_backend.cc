@@ -82,6 +82,8 @@ class ToySession : public CompilationSession {
          .default_value = Observation(std::vector<int64_t>{0, 0})},
         {.name = "ratio", .space = Space::scalar_double(), .deterministic = true,
          .default_value = Observation(0.0)},
+        {.name = "expensive", .space = Space::string(), .default_value = Observation(""),
+         .shared_cacheable = true},
     };
   }
 
@@ -127,6 +129,7 @@ class ToySession : public CompilationSession {
     if (s.name == "distance_oz") return std::abs(target_ - start_) / 2;
     if (s.name == "history") return history_;
     if (s.name == "features") return std::vector<int64_t>{value_, steps_};
+    if (s.name == "expensive") return "cost of " + std::to_string(value_);
     if (s.name == "ratio") return static_cast<double>(value_) / static_cast<double>(target_ ? target_ : 1);
     throw SessionError("unknown observation " + s.name);
   }
@@ -134,6 +137,8 @@ class ToySession : public CompilationSession {
   std::unique_ptr<CompilationSession> fork() const override {
     return std::make_unique<ToySession>(*this);
   }
+
+  std::optional<std::string> state_hash() override { return std::to_string(value_); }
 
   std::optional<std::string> handle_session_parameter(const std::string& key,
                                                       const std::string& value) override {

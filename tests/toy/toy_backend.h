@@ -11,7 +11,8 @@
 // Observations: value (int64), distance (|target - value|), distance_o0
 // (the distance at the start, benchmark-constant), distance_oz (half of it,
 // benchmark-constant), history (string), features (int64[2] = value, steps),
-// ratio (double).
+// ratio (double), expensive (string, shared_cacheable; the session's
+// state_hash() is the value).
 // Rewards: Distance (delta), DistanceNorm (normalised by distance_o0),
 // DistanceOz (improvement relative to distance_oz).
 #pragma once
