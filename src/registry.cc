@@ -1,13 +1,17 @@
 #include "cgym/registry.h"
 
+#include "cgym/compiler_env.h"
 #include "cgym/errors.h"
+#include "cgym/worker.h"
 #include "cgym/util.h"
 
 namespace cgym {
 
 void Registry::register_env(EnvSpec spec, bool replace) {
   if (spec.id.empty()) throw InvalidArgument("register_env: the env id is empty");
-  if (!spec.factory) throw InvalidArgument("register_env: env '" + spec.id + "' has no factory");
+  if (!spec.factory && !spec.config) {
+    throw InvalidArgument("register_env: env '" + spec.id + "' has neither a config nor a factory");
+  }
   std::lock_guard lock(mu_);
   if (!replace && specs_.count(spec.id)) {
     throw InvalidArgument("env '" + spec.id +
@@ -17,7 +21,7 @@ void Registry::register_env(EnvSpec spec, bool replace) {
 }
 
 EnvPtr Registry::make(const std::string& id, const MakeOptions& options) const {
-  std::function<EnvPtr(const MakeOptions&)> factory;
+  EnvSpec spec;
   {
     std::lock_guard lock(mu_);
     auto it = specs_.find(id);
@@ -27,9 +31,18 @@ EnvPtr Registry::make(const std::string& id, const MakeOptions& options) const {
       throw LookupError("unknown env id '" + id + "'; registered envs: " +
                         closest_matches(id, ids, ids.size()));
     }
-    factory = it->second.factory;
+    spec = it->second;
   }
-  return factory(options);
+  if (options.isolation == Isolation::kProcess) {
+    if (!spec.config) {
+      throw EnvironmentNotSupported("env '" + id +
+                                    "' cannot run in a worker process: it is not built on "
+                                    "CompilerEnv (its spec has a factory but no config)");
+    }
+    return make_worker_env(id, spec.config(options), options);
+  }
+  if (spec.config) return std::make_unique<CompilerEnv>(spec.config(options), options);
+  return spec.factory(options);
 }
 
 std::vector<EnvSpec> Registry::list() const {

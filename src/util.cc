@@ -18,6 +18,7 @@
 #include "cgym/errors.h"
 #include "cgym/session.h"
 #include "internal/logging.h"
+#include "internal/paths.h"
 
 namespace fs = std::filesystem;
 
@@ -63,19 +64,25 @@ fs::path transient_cache_dir() {
   return fs::temp_directory_path() / ("cgym-" + user_name());
 }
 
+bool running_from_build_tree() {
+  // The library lives under the build directory: use what was built there
+  // (datasets, the worker). Installed: use the installation's.
+  static const bool from_build = [] {
+    Dl_info info{};
+    if (!dladdr(reinterpret_cast<void*>(&running_from_build_tree), &info) || !info.dli_fname) {
+      return false;
+    }
+    std::error_code ec;
+    const std::string lib = fs::weakly_canonical(info.dli_fname, ec).string();
+    const std::string build = fs::weakly_canonical(CGYM_BUILD_LIB_DIR, ec).string();
+    return !build.empty() && lib.rfind(build + "/", 0) == 0;
+  }();
+  return from_build;
+}
+
 fs::path data_dir() {
   if (auto v = env_or_empty("CGYM_DATA_DIR"); !v.empty()) return v;
-  // Running from the build tree (the library lives under the build dir):
-  // use the datasets built there. Installed: use <prefix>/share/cgym.
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&data_dir), &info) && info.dli_fname) {
-    std::error_code ec;
-    const fs::path lib = fs::weakly_canonical(info.dli_fname, ec);
-    const fs::path build = fs::weakly_canonical(CGYM_BUILD_LIB_DIR, ec);
-    const std::string lib_s = lib.string(), build_s = build.string();
-    if (!build_s.empty() && lib_s.rfind(build_s + "/", 0) == 0) return CGYM_BUILD_DATA_DIR;
-  }
-  return CGYM_INSTALL_DATA_DIR;
+  return running_from_build_tree() ? CGYM_BUILD_DATA_DIR : CGYM_INSTALL_DATA_DIR;
 }
 
 std::string read_file(const fs::path& path) {

@@ -17,6 +17,32 @@
 
 namespace cgym {
 
+struct CompilerEnvConfig;
+
+/// Where an env's compiler session runs.
+enum class Isolation {
+  /// In this process (the default, and the fastest). LLVM fatal errors and
+  /// crashes inside a step are still caught by the LLVM backend.
+  kInProcess,
+  /// In a cgym-worker child process: a crash, a hang (per-request timeout)
+  /// or running out of memory kills only the worker; the step ends with done
+  /// and error details, and the next reset() starts a fresh worker.
+  kProcess,
+};
+
+/// Limits of the worker process (Isolation::kProcess only).
+struct WorkerOptions {
+  /// Limit on one step, observation or fork, in seconds.
+  double step_timeout_seconds = 300.0;
+  /// Limit on starting the worker and loading a benchmark, in seconds.
+  double reset_timeout_seconds = 600.0;
+  /// Address-space limit of the worker (setrlimit), in bytes; 0 = none.
+  size_t memory_limit_bytes = 0;
+  /// The worker executable; empty = $CGYM_WORKER, else the cgym-worker
+  /// installed with the library.
+  std::string program;
+};
+
 /// Options for make(). Unset fields take the env's defaults.
 struct MakeOptions {
   std::optional<std::string> benchmark;
@@ -28,6 +54,8 @@ struct MakeOptions {
   /// Backend-specific options, e.g. {"gcc_bin", "gcc-12"} or
   /// {"backend", "cpu"}. Unknown keys are rejected by the backend.
   std::map<std::string, std::string> params;
+  Isolation isolation = Isolation::kInProcess;
+  WorkerOptions worker;
 };
 
 /// How to build one env id.
@@ -37,6 +65,11 @@ struct EnvSpec {
   std::string default_observation_space;
   std::string default_reward_space;
   std::string default_benchmark;
+  /// For envs built on CompilerEnv (all built-ins): the backend's config.
+  /// With it, make() builds the CompilerEnv and supports both isolation
+  /// modes. A spec needs `config` or `factory`.
+  std::function<CompilerEnvConfig(const MakeOptions&)> config;
+  /// For any other Env: builds it directly (in-process only).
   std::function<EnvPtr(const MakeOptions&)> factory;
 };
 

@@ -15,22 +15,34 @@ namespace {
 
 constexpr int kSteps = 4;
 
-std::vector<std::string> all_env_ids() {
+struct Case {
+  std::string id;
+  Isolation isolation;
+};
+
+std::vector<Case> all_cases() {
   toy::register_toy_envs();
-  std::vector<std::string> ids;
-  for (const auto& e : list_envs()) ids.push_back(e.id);
-  return ids;
+  std::vector<Case> cases;
+  for (const auto& e : list_envs()) {
+    cases.push_back({e.id, Isolation::kInProcess});
+    cases.push_back({e.id, Isolation::kProcess});
+  }
+  return cases;
 }
 
-class Conformance : public ::testing::TestWithParam<std::string> {
+class Conformance : public ::testing::TestWithParam<Case> {
  protected:
+  std::string id() const { return GetParam().id; }
+  EnvPtr make_other() { return make(id(), {.isolation = GetParam().isolation}); }
   EnvPtr make_env() {
     try {
-      return make(GetParam());
+      return make_other();
     } catch (const EnvironmentNotSupported& e) {
+      skip_reason_ = e.what();
       return nullptr;
     }
   }
+  std::string skip_reason_;
   // Compares two results of the same step on two copies of an episode.
   void expect_same(const Env& env, const StepResult& a, const StepResult& b) {
     EXPECT_EQ(a.done, b.done);
@@ -53,7 +65,7 @@ class Conformance : public ::testing::TestWithParam<std::string> {
 
 #define MAKE_OR_SKIP(var)                                                               \
   auto var = make_env();                                                               \
-  if (!var) GTEST_SKIP() << GetParam() << " is not supported on this machine";
+  if (!var) GTEST_SKIP() << id() << " is not supported here: " << skip_reason_;
 
 TEST_P(Conformance, RandomEpisode) {
   MAKE_OR_SKIP(env);
@@ -108,7 +120,7 @@ TEST_P(Conformance, StateReplay) {
   for (int i = 0; i < kSteps && env->in_episode(); ++i) env->step(env->action_space().sample(rng));
   EnvState s = env->state();
   EXPECT_EQ(env->from_commandline(s.commandline), env->actions());
-  auto other = make(GetParam());
+  auto other = make_other();
   other->apply(s);
   bool deterministic = true;
   for (const auto& spec : env->reward_spaces()) {
@@ -122,7 +134,7 @@ TEST_P(Conformance, StateReplay) {
 
 TEST_P(Conformance, DeterministicForTheSameSeed) {
   MAKE_OR_SKIP(a);
-  auto b = make(GetParam());
+  auto b = make_other();
   Rng ra(5), rb(5);
   auto r1 = a->reset();
   auto r2 = b->reset();
@@ -141,7 +153,7 @@ TEST_P(Conformance, RepeatedClose) {
   env->close();
   env->close();
   EXPECT_TRUE(env->is_closed());
-  auto unused = make(GetParam());
+  auto unused = make_other();
   unused->close();
   unused->close();
 }
@@ -161,12 +173,13 @@ TEST_P(Conformance, MisuseRaisesClearErrors) {
   env->close();
   EXPECT_THROW(env->step(0), StateError);
   EXPECT_THROW(env->reset(), StateError);
-  EXPECT_THROW(make(GetParam() + "-no-such-version"), LookupError);
+  EXPECT_THROW(make(id() + "-no-such-version"), LookupError);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllEnvs, Conformance, ::testing::ValuesIn(all_env_ids()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param;
+INSTANTIATE_TEST_SUITE_P(AllEnvs, Conformance, ::testing::ValuesIn(all_cases()),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           std::string name = info.param.id;
+                           if (info.param.isolation == Isolation::kProcess) name += "_worker";
                            for (auto& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }

@@ -1,6 +1,9 @@
 #include "toy/toy_backend.h"
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
+#include <thread>
 #include <mutex>
 
 namespace cgym::toy {
@@ -55,7 +58,10 @@ class ToyDataset : public Dataset {
     d.uri = text;
     d.format = ProgramFormat::kOther;
     d.program = std::to_string(start);
-    d.metadata = {{"start", start}, {"target", target}};
+    d.metadata = {{"start", start},
+                  {"target", target},
+                  {"segfault", uri.params.count("segfault") > 0},
+                  {"hang", uri.params.count("hang") > 0}};
     return Benchmark::make(std::move(d));
   }
 };
@@ -92,13 +98,21 @@ class ToySession : public CompilationSession {
     value_ = benchmark->data().metadata.at("start").get<int64_t>();
     start_ = value_;
     target_ = benchmark->data().metadata.at("target").get<int64_t>();
+    segfault_ = benchmark->data().metadata.at("segfault").get<bool>();
+    hang_ = benchmark->data().metadata.at("hang").get<bool>();
   }
 
   ActionResult apply_action(Action a) override {
     ActionResult r;
     const int64_t before = value_;
     switch (a) {
-      case 0: ++value_; break;
+      case 0:
+        // Test-only benchmarks that kill or hang the process, for the
+        // worker-isolation tests (never used in-process).
+        if (segfault_) std::raise(SIGSEGV);
+        if (hang_) std::this_thread::sleep_for(std::chrono::hours(1));
+        ++value_;
+        break;
       case 1: --value_; break;
       case 2: value_ *= 2; break;
       case 3: break;
@@ -157,6 +171,7 @@ class ToySession : public CompilationSession {
  private:
   std::string space_;
   int64_t value_ = 0, start_ = 0, target_ = 10, steps_ = 0;
+  bool segfault_ = false, hang_ = false;
   std::string history_;
 };
 
@@ -194,15 +209,12 @@ void register_toy_envs() {
   std::call_once(once, [] {
     for (std::string id : {"toy-v0", "toy-reward-v0"}) {
       auto cfg = toy_config(id);
-      register_env(EnvSpec{
-          .id = id,
-          .description = "test-only counter env",
-          .default_observation_space = cfg.default_observation_space,
-          .default_reward_space = cfg.default_reward_space,
-          .default_benchmark = cfg.default_benchmark,
-          .factory = [id](const MakeOptions& o) -> EnvPtr {
-            return std::make_unique<CompilerEnv>(toy_config(id), o);
-          }});
+      register_env(EnvSpec{.id = id,
+                           .description = "test-only counter env",
+                           .default_observation_space = cfg.default_observation_space,
+                           .default_reward_space = cfg.default_reward_space,
+                           .default_benchmark = cfg.default_benchmark,
+                           .config = [id](const MakeOptions&) { return toy_config(id); }});
     }
   });
 }

@@ -5,6 +5,8 @@
 //
 // Benchmarks: benchmark://toy-v0/<start>?target=<t> (start and target are
 // integers; target defaults to 10). Size 10 (starts 0..9) for iteration.
+// With ?segfault=1 or ?hang=1 the "inc" action crashes or hangs the whole
+// process (for the worker-isolation tests only).
 // Actions (space "toy"): inc, dec, double, noop, zero, crash (throws a
 // SessionError), end (ends the episode), more (switches to the action space
 // "toy-more", which adds "triple").
