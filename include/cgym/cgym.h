@@ -22,6 +22,15 @@
 #include "cgym/subprocess.h"
 #include "cgym/util.h"
 #include "cgym/vector_env.h"
+#include "cgym/wrappers/benchmarks.h"
+#include "cgym/wrappers/commandline.h"
+#include "cgym/wrappers/counter.h"
+#include "cgym/wrappers/fork_on_step.h"
+#include "cgym/wrappers/runtime.h"
+#include "cgym/wrappers/sqlite_logger.h"
+#include "cgym/wrappers/time_limit.h"
+#include "cgym/wrappers/validation.h"
+#include "cgym/wrappers/wrapper.h"
 
 namespace cgym {
 
