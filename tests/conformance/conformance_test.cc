@@ -20,6 +20,11 @@ struct Case {
   Isolation isolation;
 };
 
+// Test names and failure messages show the case, not its bytes.
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.id << (c.isolation == Isolation::kProcess ? " (worker)" : " (in-process)");
+}
+
 std::vector<Case> all_cases() {
   toy::register_toy_envs();
   std::vector<Case> cases;
