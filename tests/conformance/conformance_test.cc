@@ -68,8 +68,8 @@ class Conformance : public ::testing::TestWithParam<Case> {
   }
 };
 
-#define MAKE_OR_SKIP(var)                                                               \
-  auto var = make_env();                                                               \
+#define MAKE_OR_SKIP(var) \
+  auto var = make_env();  \
   if (!var) GTEST_SKIP() << id() << " is not supported here: " << skip_reason_;
 
 TEST_P(Conformance, RandomEpisode) {
@@ -129,7 +129,8 @@ TEST_P(Conformance, StateReplay) {
   other->apply(s);
   bool deterministic = true;
   for (const auto& spec : env->reward_spaces()) {
-    if (env->reward_space() && spec.name == *env->reward_space()) deterministic = spec.deterministic;
+    if (env->reward_space() && spec.name == *env->reward_space())
+      deterministic = spec.deterministic;
   }
   EXPECT_EQ(other->actions(), env->actions());
   if (deterministic) {
