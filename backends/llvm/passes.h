@@ -1,0 +1,71 @@
+// The LLVM action space: CompilerGym's 124 pass flags mapped onto LLVM 19's
+// new pass manager, plus new-pass-manager passes CompilerGym did not have.
+//
+// Each action is one module-level element of an opt-19 pipeline. Its
+// ActionInfo::name is the flag CompilerGym used ("-gvn"), its ActionInfo::flag
+// is the explicit module-level pipeline text ("function(gvn)"), so that a whole
+// episode reads as one opt-19 command:
+//
+//   opt-19 -passes='function(gvn),invalidate<all>,globaldce' input.bc -o output.bc
+//
+// The explicit adaptors (function(...), cgscc(...), function(loop(...))) make
+// each pass run over the whole module before the next one starts, and
+// invalidate<all> between actions drops every cached analysis, because the env
+// runs each action with fresh analysis managers. The table and the space are immutable; safe to share
+// between threads.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cgym/spaces.h"
+
+namespace cgym::llvm {
+
+/// The name of the action space.
+inline constexpr const char* kActionSpaceName = "PassesLlvm19";
+
+/// One action of the space.
+struct PassInfo {
+  /// The command-line flag, CompilerGym's where it had one ("-gvn").
+  const char* flag;
+  /// The module-level pipeline element run by the action ("function(gvn)").
+  const char* pipeline;
+  /// The same pass as opt-19 accepts it alone ("gvn"); opt wraps it into
+  /// `pipeline` by itself.
+  const char* bare;
+  const char* description;
+  /// The pass is one of CompilerGym's 124 (false: added for LLVM 19).
+  bool from_compiler_gym;
+};
+
+/// A CompilerGym flag that LLVM 19 no longer has.
+struct RemovedPass {
+  const char* flag;
+  const char* reason;
+};
+
+/// Every action, in action-index order: CompilerGym's order with the removed
+/// flags left out, then the passes added for LLVM 19.
+std::span<const PassInfo> pass_table();
+/// CompilerGym's flags that have no LLVM 19 equivalent, with the reason.
+std::span<const RemovedPass> removed_passes();
+/// The number of CompilerGym's flags (124).
+inline constexpr int kCompilerGymPassCount = 124;
+
+/// The action space over pass_table(), with the opt-19 command-line format.
+const ActionSpace& action_space();
+
+/// Renders actions as an opt-19 command line (invalidate<all> between them).
+std::string render_commandline(std::span<const Action> actions);
+/// Parses either `opt-19 -passes='...' input.bc -o output.bc` or
+/// CompilerGym's `opt -flag -flag input.bc -o output.bc`; invalidate<all>
+/// elements are skipped. Throws LookupError
+/// for an unknown pass (saying so when CompilerGym had it but LLVM 19 has
+/// not) and InvalidArgument for text that is not such a command.
+std::vector<Action> parse_commandline(std::string_view commandline);
+
+}  // namespace cgym::llvm

@@ -1,0 +1,412 @@
+// loopnest_bench: how good do the schedules found by the bundled searches
+// get? Runs cgym::random_search and cgym::greedy_search on loopnest-v0
+// (matmul, then pointwise and transpose) and compares, in the same run, with
+//   - cpu:  OpenBLAS sgemm, and a STREAM-like copy for memory bandwidth;
+//   - cuda: cuBLAS sgemm and cudaMemcpy device-to-device bandwidth
+//           (bench/cuda/cuda_baselines.cu, built with nvcc now).
+// Every schedule is checked against the reference by the env itself; the
+// best ones are measured again with more runs before they are reported.
+//
+//   loopnest_bench [--backend cpu|cuda] [--size N] [--random-seconds S]
+//                  [--greedy-seconds S] [--bandwidth-seconds S] [--threads N]
+//                  [--quick] [--json FILE]
+// --threads N (cpu) runs the generated programs, OpenBLAS and the copy on N
+// threads (default: all cores).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cgym/cgym.h"
+#include "cgym/search.h"
+#include "cuda/build.h"
+
+#ifdef CGYM_HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double now() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
+
+struct Args {
+  std::string backend = "cpu";
+  int64_t size = 1024;
+  double random_seconds = 70;
+  double greedy_seconds = 90;
+  double bandwidth_seconds = 20;
+  int threads = 0;  // 0 = all cores
+  std::string json;
+};
+
+[[noreturn]] void usage(const char* why) {
+  std::fprintf(stderr,
+               "loopnest_bench: %s\nusage: loopnest_bench [--backend cpu|cuda] [--size N] "
+               "[--random-seconds S] [--greedy-seconds S] [--bandwidth-seconds S] [--threads N] "
+               "[--quick] [--json FILE]\n",
+               why);
+  std::exit(2);
+}
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string s = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(("missing value after " + s).c_str());
+      return argv[++i];
+    };
+    if (s == "--backend") {
+      a.backend = value();
+      if (a.backend != "cpu" && a.backend != "cuda") usage("--backend must be cpu or cuda");
+    } else if (s == "--size") {
+      a.size = std::atoll(value().c_str());
+      if (a.size < 16) usage("--size must be >= 16");
+    } else if (s == "--random-seconds") {
+      a.random_seconds = std::atof(value().c_str());
+    } else if (s == "--greedy-seconds") {
+      a.greedy_seconds = std::atof(value().c_str());
+    } else if (s == "--bandwidth-seconds") {
+      a.bandwidth_seconds = std::atof(value().c_str());
+    } else if (s == "--threads") {
+      a.threads = std::atoi(value().c_str());
+      if (a.threads < 0) usage("--threads must be >= 0");
+    } else if (s == "--quick") {
+      a.random_seconds = 30;
+      a.greedy_seconds = 45;
+      a.bandwidth_seconds = 12;
+    } else if (s == "--json") {
+      a.json = value();
+    } else {
+      usage(("unknown argument " + s).c_str());
+    }
+  }
+  return a;
+}
+
+// ---- baselines measured in this process ------------------------------------
+
+// STREAM-like copy over arrays far larger than the caches, all threads;
+// bytes read + bytes written per second.
+double cpu_copy_gbps(int threads) {
+  const size_t n = size_t{32} << 20;  // 128 MiB per array
+  std::vector<float> a(n, 1.0f), b(n, 0.0f);
+  double best = 0;
+  int nt = threads;
+#ifdef _OPENMP
+  if (nt == 0) nt = omp_get_max_threads();
+#else
+  nt = 1;
+#endif
+  for (int r = 0; r < 6; ++r) {
+    const double t0 = now();
+#pragma omp parallel for schedule(static) num_threads(nt)
+    for (size_t i = 0; i < n; ++i) b[i] = a[i];
+    const double t = now() - t0;
+    if (r > 0) best = std::max(best, 2.0 * sizeof(float) * n / t / 1e9);
+  }
+  if (b[n / 2] != 1.0f) std::abort();
+  return best;
+}
+
+double openblas_sgemm_gflops(int64_t n, int threads) {
+#ifdef CGYM_HAVE_OPENBLAS
+  if (threads > 0) openblas_set_num_threads(threads);
+  std::vector<float> a(n * n), b(n * n), c(n * n);
+  for (int64_t i = 0; i < n * n; ++i) {
+    a[i] = static_cast<float>(i % 7) * 0.1f;
+    b[i] = static_cast<float>(i % 5) * 0.1f;
+  }
+  const int ni = static_cast<int>(n);
+  auto run = [&] {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, ni, ni, 1.0f, a.data(), ni, b.data(),
+                ni, 0.0f, c.data(), ni);
+  };
+  run();
+  run();
+  std::vector<double> times;
+  for (int r = 0; r < 9; ++r) {
+    const double t0 = now();
+    run();
+    times.push_back(now() - t0);
+  }
+  std::sort(times.begin(), times.end());
+  return 2.0 * n * n * n / times[times.size() / 2] / 1e9;
+#else
+  (void)n;
+  (void)threads;
+  return 0;
+#endif
+}
+
+struct GpuBaselines {
+  bool ok = false;
+  std::string device, problem;
+  double sgemm_gflops = 0, copy_gbps = 0;
+};
+
+GpuBaselines cuda_baselines(int64_t n) {
+  GpuBaselines g;
+  const auto nvcc = cgym::cuda::find_nvcc(cgym::cuda::Toolchain{});
+  if (!nvcc) {
+    g.problem = "nvcc not found";
+    return g;
+  }
+  cgym::TempDir dir("loopnest-bench");
+  const auto exe = dir.path() / "cuda_baselines";
+  try {
+    cgym::check_process({.argv = {nvcc->string(), "-O3", "-arch=native", "-o", exe.string(),
+                                  CGYM_CUDA_BASELINES_SOURCE, "-lcublas"},
+                         .timeout_seconds = 300});
+    const auto r = cgym::run_process(
+        {.argv = {exe.string(), std::to_string(n), std::to_string(n), std::to_string(n)},
+         .timeout_seconds = 120});
+    const auto j = nlohmann::json::parse(r.stdout_data.substr(r.stdout_data.find('{')));
+    if (!j.value("ok", false)) {
+      g.problem = j.value("error", std::string("?")) + ": " + j.value("detail", std::string());
+      return g;
+    }
+    g.ok = true;
+    g.device = j.at("device");
+    g.sgemm_gflops = j.at("sgemm_gflops");
+    g.copy_gbps = j.at("copy_gbps");
+  } catch (const std::exception& e) {
+    g.problem = e.what();
+  }
+  return g;
+}
+
+// ---- searches through the env ------------------------------------------------
+
+// Search settings: quick measurements; bad schedules are measured by their
+// checked run alone (max_run_seconds) and cut off by run_timeout.
+cgym::MakeOptions search_options(const Args& a) {
+  cgym::MakeOptions o;
+  o.action_space = "direct";
+  o.reward_space = "flops";
+  o.params = {{"backend", a.backend},     {"threads", std::to_string(a.threads)},
+              {"warmup_runs", "1"},       {"timed_runs", "3"},
+              {"max_run_seconds", "0.5"},
+              // A schedule 20x slower than the naive one is not worth a
+              // minute: its step fails and the search moves on.
+              {"run_timeout", "10"}};
+  return o;
+}
+
+struct Found {
+  std::string name;
+  std::vector<std::string> actions;
+  double search_seconds = 0;
+  uint64_t steps = 0;
+  double gflops = 0;  // measured again with more runs
+  std::string error;  // when the final measurement failed
+  std::string loop_tree;
+};
+
+// Measures a schedule (an action sequence of the "direct" space) carefully.
+void remeasure(const Args& a, const std::string& uri, Found& f) {
+  cgym::MakeOptions o;
+  o.action_space = "direct";
+  o.params = {{"backend", a.backend},        {"threads", std::to_string(a.threads)},
+              {"warmup_runs", "3"},          {"timed_runs", "11"},
+              {"min_batch_seconds", "0.01"}, {"max_run_seconds", "10"},
+              {"run_timeout", "120"}};
+  auto env = cgym::make("loopnest-v0", o);
+  env->reset({.benchmark = uri});
+  std::vector<cgym::Action> actions;
+  for (const auto& n : f.actions) actions.push_back(env->action_space().index(n));
+  if (!actions.empty()) {
+    auto r = env->multistep(actions);
+    if (r.info.failed()) {
+      f.error = r.info.error_type + ": " + r.info.error_details;
+      return;
+    }
+  }
+  try {
+    f.gflops = env->observation("flops").as<double>();
+    f.loop_tree = env->observation("loop_tree").as<std::string>();
+  } catch (const std::exception& e) {
+    f.error = e.what();
+  }
+}
+
+Found run_random(const Args& a, const std::string& uri, double seconds, uint64_t seed) {
+  const auto options = search_options(a);
+  auto result = cgym::random_search([&] { return cgym::make("loopnest-v0", options); },
+                                    {.benchmark = uri,
+                                     .reward_space = "flops",
+                                     .runtime_seconds = seconds,
+                                     .patience = 6,
+                                     .episode_length = 25,
+                                     .nproc = 1,
+                                     .seed = seed});
+  return {.name = "random search",
+          .actions = result.best_action_names,
+          .search_seconds = result.seconds,
+          .steps = result.steps};
+}
+
+Found run_greedy(const Args& a, const std::string& uri, double seconds) {
+  auto env = cgym::make("loopnest-v0", search_options(a));
+  env->reset({.benchmark = uri});
+  auto result = cgym::greedy_search(
+      *env, {.runtime_seconds = seconds,
+             .on_step = [](const cgym::ActionScore& s, const cgym::SearchProgress& p) {
+               std::printf("    greedy %6.1fs: %-22s %+9.3f GFLOP/s (total %+.3f)\n", p.seconds,
+                           s.name.c_str(), s.reward, p.best_reward);
+               std::fflush(stdout);
+             }});
+  return {.name = "greedy search",
+          .actions = result.best_action_names,
+          .search_seconds = result.seconds,
+          .steps = result.steps};
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : " ") + s;
+  return out.empty() ? "(none)" : out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args a = parse(argc, argv);
+  const double start = now();
+  nlohmann::json report = {{"backend", a.backend}, {"size", a.size}, {"threads", a.threads}};
+  std::printf("loopnest_bench: backend %s, matmul %lld^3, threads %s\n", a.backend.c_str(),
+              static_cast<long long>(a.size),
+              a.threads ? std::to_string(a.threads).c_str() : "all");
+  if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+    char line[128] = {};
+    if (std::fgets(line, sizeof line, f)) {
+      std::printf("load average: %s", line);
+      report["loadavg"] = std::string(line, strcspn(line, "\n"));
+    }
+    std::fclose(f);
+  }
+
+  // Baselines first, on a quiet machine.
+  double vendor_gflops = 0, bandwidth_gbps = 0;
+  std::string vendor = a.backend == "cuda" ? "cuBLAS sgemm" : "OpenBLAS sgemm";
+  if (a.backend == "cuda") {
+    const auto g = cuda_baselines(a.size);
+    if (!g.ok) {
+      std::printf("no usable CUDA device for the baselines: %s\n", g.problem.c_str());
+      report["error"] = g.problem;
+      if (!a.json.empty()) std::ofstream(a.json) << report.dump(2) << "\n";
+      return 3;
+    }
+    std::printf("device: %s\n", g.device.c_str());
+    report["device"] = g.device;
+    vendor_gflops = g.sgemm_gflops;
+    bandwidth_gbps = g.copy_gbps;
+  } else {
+    vendor_gflops = openblas_sgemm_gflops(a.size, a.threads);
+    bandwidth_gbps = cpu_copy_gbps(a.threads);
+  }
+  std::printf("%s: %.1f GFLOP/s; copy bandwidth: %.1f GB/s\n", vendor.c_str(), vendor_gflops,
+              bandwidth_gbps);
+  report["vendor"] = {{"name", vendor}, {"gflops", vendor_gflops}};
+  report["copy_gbps"] = bandwidth_gbps;
+
+  // ---- matmul ----
+  const std::string n = std::to_string(a.size);
+  const std::string mm =
+      "benchmark://loopnest-v0/matmul?m=" + n + "&n=" + n + "&k=" + n + "&backend=" + a.backend;
+  std::vector<Found> found;
+  found.push_back({.name = "naive schedule"});
+  std::printf("random search (%.0f s)...\n", a.random_seconds);
+  std::fflush(stdout);
+  found.push_back(run_random(a, mm, a.random_seconds, 1));
+  std::printf("greedy search (%.0f s)...\n", a.greedy_seconds);
+  std::fflush(stdout);
+  found.push_back(run_greedy(a, mm, a.greedy_seconds));
+  // Not a search result: what the code generator reaches with a schedule
+  // written by hand, to separate the quality of the search from the
+  // quality of the generated code.
+  Found expert{.name = "hand-written schedule (not searched)"};
+  if (a.backend == "cuda") {
+    expert.actions = {"split_8@0",   "toggle_parallel@1", "split_32@2",     "swap_down@1",
+                      "swap_down@2", "swap_down@3",       "toggle_unroll@4"};
+  } else {
+    expert.actions = {"split_8@0",   "split_32@2",        "swap_down@1",     "swap_down@3",
+                      "swap_down@2", "toggle_parallel@0", "toggle_unroll@3", "toggle_vectorize@4"};
+  }
+  found.push_back(expert);
+  nlohmann::json rows = nlohmann::json::array();
+  for (auto& f : found) {
+    remeasure(a, mm, f);
+    const double pct = vendor_gflops > 0 ? 100.0 * f.gflops / vendor_gflops : 0;
+    std::printf("  %-38s %9.2f GFLOP/s  %6.1f%% of %s  (%llu steps, %.0f s)\n", f.name.c_str(),
+                f.gflops, pct, vendor.c_str(), static_cast<unsigned long long>(f.steps),
+                f.search_seconds);
+    std::printf("    actions: %s\n", join(f.actions).c_str());
+    if (!f.error.empty()) std::printf("    error: %s\n", f.error.c_str());
+    std::istringstream tree(f.loop_tree);
+    for (std::string line; std::getline(tree, line);) std::printf("    | %s\n", line.c_str());
+    rows.push_back({{"name", f.name},
+                    {"gflops", f.gflops},
+                    {"percent_of_vendor", pct},
+                    {"actions", f.actions},
+                    {"steps", f.steps},
+                    {"search_seconds", f.search_seconds},
+                    {"error", f.error}});
+  }
+  report["matmul"] = rows;
+
+  // ---- pointwise and transpose: fraction of the copy bandwidth ----
+  const int64_t pw = a.backend == "cuda" ? int64_t{1} << 26 : int64_t{1} << 24;
+  const int64_t tr = a.backend == "cuda" ? 8192 : 4096;
+  struct Bw {
+    std::string name, uri;
+  };
+  const std::vector<Bw> bws = {
+      {"pointwise n=" + std::to_string(pw),
+       "benchmark://loopnest-v0/pointwise?n=" + std::to_string(pw) + "&backend=" + a.backend},
+      {"transpose " + std::to_string(tr) + "x" + std::to_string(tr),
+       "benchmark://loopnest-v0/transpose?m=" + std::to_string(tr) + "&n=" + std::to_string(tr) +
+           "&backend=" + a.backend},
+  };
+  nlohmann::json bw_rows = nlohmann::json::array();
+  for (const auto& b : bws) {
+    auto probe = cgym::make("loopnest-v0", search_options(a));
+    probe->reset({.benchmark = b.uri});
+    const auto c =
+        cgym::cuda::Computation::from_json(nlohmann::json::parse(probe->benchmark()->program()));
+    Found naive{.name = "naive"};
+    Found greedy = run_greedy(a, b.uri, a.bandwidth_seconds);
+    for (Found* f : {&naive, &greedy}) {
+      remeasure(a, b.uri, *f);
+      const double seconds = f->gflops > 0 ? c.flop_count() / (f->gflops * 1e9) : 0;
+      const double gbps = seconds > 0 ? c.min_bytes() / seconds / 1e9 : 0;
+      std::printf("  %-22s %-14s %8.1f GB/s  %5.1f%% of copy bandwidth  actions: %s\n",
+                  b.name.c_str(), f->name.c_str(), gbps,
+                  bandwidth_gbps > 0 ? 100 * gbps / bandwidth_gbps : 0.0, join(f->actions).c_str());
+      if (!f->error.empty()) std::printf("    error: %s\n", f->error.c_str());
+      bw_rows.push_back({{"computation", b.name},
+                         {"schedule", f->name},
+                         {"gbps", gbps},
+                         {"percent_of_copy", bandwidth_gbps > 0 ? 100 * gbps / bandwidth_gbps : 0},
+                         {"actions", f->actions},
+                         {"error", f->error}});
+    }
+  }
+  report["bandwidth"] = bw_rows;
+  report["seconds"] = now() - start;
+  std::printf("total %.0f s\n", now() - start);
+  if (!a.json.empty()) std::ofstream(a.json) << report.dump(2) << "\n";
+  return 0;
+}

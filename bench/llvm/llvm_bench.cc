@@ -1,0 +1,484 @@
+// The LLVM env against raw LLVM doing the same work on the same module, in
+// the same process, over bundled programs; plus absolute numbers beside
+// CompilerGym's published ones. Prints markdown tables of medians.
+//
+//   llvm_bench [--quick] [program ...]
+//
+// Raw baselines (LLVM 19 APIs used directly, nothing of cgym):
+//   step:   PassBuilder + fresh analysis managers + parse + run of the same
+//           pipeline element on an identical copy of the module (parsed from
+//           the same bitcode, so use-list order is the same too);
+//   fork:   CloneModule of the module;
+//   reset:  parseBitcodeFile of the benchmark into a fresh context;
+//   object: code generation to an in-memory object + reading .text, on a
+//           copy of the module.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <llvm/Analysis/TargetLibraryInfo.h>
+#include <llvm/Bitcode/BitcodeReader.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Module.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Object/ObjectFile.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Passes/StandardInstrumentations.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Target/TargetMachine.h>
+#include <llvm/Target/TargetOptions.h>
+#include <llvm/Transforms/Utils/Cloning.h>
+
+#include "cgym/cgym.h"
+#include "cgym/datasets.h"
+#include "llvm/baselines.h"
+#include "llvm/llvm_util.h"
+#include "llvm/passes.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+bool g_quick = false;
+
+// Runs `setup` (untimed) then `timed`, `reps` times; median of timed, in s.
+double measure(int reps, const std::function<void()>& setup, const std::function<void()>& timed) {
+  if (g_quick) reps = std::max(3, reps / 4);
+  std::vector<double> t;
+  for (int i = 0; i < reps; ++i) {
+    if (setup) setup();
+    const auto start = Clock::now();
+    timed();
+    t.push_back(seconds_since(start));
+  }
+  return median(t);
+}
+
+// Like measure(), for several contenders at once: each repetition runs every
+// contender once, in a rotating order, so that load from other processes on
+// the machine falls on all of them alike. Returns the medians.
+struct Contender {
+  std::function<void()> setup;
+  std::function<void()> timed;
+};
+std::vector<double> measure_interleaved(int reps, const std::vector<Contender>& contenders) {
+  if (g_quick) reps = std::max(3, reps / 4);
+  std::vector<std::vector<double>> t(contenders.size());
+  for (int i = 0; i < reps; ++i) {
+    for (size_t k = 0; k < contenders.size(); ++k) {
+      const size_t c = (k + static_cast<size_t>(i)) % contenders.size();
+      if (contenders[c].setup) contenders[c].setup();
+      const auto start = Clock::now();
+      contenders[c].timed();
+      t[c].push_back(seconds_since(start));
+    }
+  }
+  std::vector<double> out;
+  for (auto& v : t) out.push_back(median(v));
+  return out;
+}
+
+std::string fmt_time(double s) {
+  char buf[64];
+  if (s < 1e-3) {
+    std::snprintf(buf, sizeof buf, "%.1f µs", s * 1e6);
+  } else if (s < 1.0) {
+    std::snprintf(buf, sizeof buf, "%.2f ms", s * 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f s", s);
+  }
+  return buf;
+}
+
+std::string fmt_ratio(double r) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f×", r);
+  return buf;
+}
+
+// ---- raw LLVM -----------------------------------------------------------------
+
+struct Raw {
+  std::unique_ptr<llvm::TargetMachine> passes_tm;   // as opt-19 makes it
+  std::unique_ptr<llvm::TargetMachine> codegen_tm;  // as llc-19 -relocation-model=pic
+  llvm::PassInstrumentationCallbacks pic;
+  llvm::OptNoneInstrumentation optnone{false};
+
+  explicit Raw(const std::string& triple) {
+    std::string error;
+    const llvm::Target* t = llvm::TargetRegistry::lookupTarget(triple, error);
+    passes_tm.reset(t->createTargetMachine(triple, "", "", llvm::TargetOptions(), std::nullopt,
+                                           std::nullopt, llvm::CodeGenOptLevel::None));
+    codegen_tm.reset(t->createTargetMachine(triple, "", "", llvm::TargetOptions(),
+                                            llvm::Reloc::PIC_, std::nullopt,
+                                            llvm::CodeGenOptLevel::Default));
+    optnone.registerCallbacks(pic);
+  }
+
+  static std::unique_ptr<llvm::Module> parse(llvm::LLVMContext& ctx, const std::string& bitcode) {
+    return llvm::cantFail(
+        llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "bench"), ctx));
+  }
+
+  void run_pass(llvm::Module& m, const std::string& pipeline) {
+    llvm::PassBuilder pb(passes_tm.get(), llvm::PipelineTuningOptions(), std::nullopt, &pic);
+    llvm::ModulePassManager mpm;
+    llvm::cantFail(pb.parsePassPipeline(mpm, pipeline));
+    llvm::LoopAnalysisManager lam;
+    llvm::FunctionAnalysisManager fam;
+    llvm::CGSCCAnalysisManager cgam;
+    llvm::ModuleAnalysisManager mam;
+    pb.registerModuleAnalyses(mam);
+    pb.registerCGSCCAnalyses(cgam);
+    pb.registerFunctionAnalyses(fam);
+    pb.registerLoopAnalyses(lam);
+    pb.crossRegisterProxies(lam, fam, cgam, mam);
+    mpm.run(m, mam);
+  }
+
+  int64_t object_text_size(llvm::Module& m) {
+    llvm::SmallVector<char, 0> buffer;
+    llvm::raw_svector_ostream os(buffer);
+    llvm::legacy::PassManager pm;
+    llvm::TargetLibraryInfoImpl tlii(llvm::Triple(m.getTargetTriple()));
+    pm.add(new llvm::TargetLibraryInfoWrapperPass(tlii));
+    codegen_tm->addPassesToEmitFile(pm, os, nullptr, llvm::CodeGenFileType::ObjectFile);
+    pm.run(m);
+    auto obj = llvm::cantFail(llvm::object::ObjectFile::createObjectFile(
+        llvm::MemoryBufferRef(llvm::StringRef(buffer.data(), buffer.size()), "o")));
+    int64_t size = 0;
+    for (const auto& s : obj->sections()) {
+      auto name = llvm::cantFail(s.getName());
+      if (name == ".text" || name.starts_with(".text.")) size += s.getSize();
+    }
+    return size;
+  }
+};
+
+cgym::Action act(const std::string& flag) { return cgym::llvm::action_space().index(flag); }
+const char* pipeline_of(const std::string& flag) {
+  return cgym::llvm::pass_table()[act(flag)].pipeline;
+}
+
+// An action that leaves any bundled program unchanged and reports so; used
+// to make a fresh fork compute its state fingerprint before timing starts.
+const char* kNoOpFlag = "-lower-guard-intrinsic";
+
+struct Row {
+  std::string measure;
+  std::string ours;
+  std::string raw;
+  std::string ratio;
+  std::string target;
+  std::string compiler_gym;
+};
+
+void print_table(const std::string& title, const std::vector<Row>& rows) {
+  std::printf("\n### %s\n\n", title.c_str());
+  std::printf("| Measure | cgym | raw LLVM | ratio | target | CompilerGym |\n");
+  std::printf("|---|---|---|---|---|---|\n");
+  for (const auto& r : rows) {
+    std::printf("| %s | %s | %s | %s | %s | %s |\n", r.measure.c_str(), r.ours.c_str(),
+                r.raw.c_str(), r.ratio.c_str(), r.target.c_str(), r.compiler_gym.c_str());
+  }
+  std::fflush(stdout);
+}
+
+struct StepTimes {
+  double env_verify = 0, env_no_verify = 0, raw = 0;
+};
+
+// One pass on the module state reached by `prefix`, env vs raw.
+StepTimes time_step(Raw& raw, const cgym::BenchmarkPtr& b, const std::vector<std::string>& prefix,
+                    const std::string& flag, int reps) {
+  auto env_v = cgym::make("llvm-v0", {.params = {{"verify_module", "1"}}});
+  auto env_nv = cgym::make("llvm-v0", {.params = {{"verify_module", "0"}}});
+  for (auto* e : {env_v.get(), env_nv.get()}) {
+    e->reset({.benchmark = b});
+    for (const auto& f : prefix) e->step(act(f));
+  }
+  // Raw: the same state, as bitcode from the env (use-list order kept).
+  const std::string bitcode = env_v->observation("Bitcode").as<cgym::Bytes>().data;
+  const std::string pipeline = pipeline_of(flag);
+  const cgym::Action a = act(flag), no_op = act(kNoOpFlag);
+  cgym::EnvPtr fork_v, fork_nv;
+  std::unique_ptr<llvm::LLVMContext> ctx;
+  std::unique_ptr<llvm::Module> m;
+  const auto t = measure_interleaved(
+      reps, {{[&] {
+                fork_v = env_v->fork();
+                fork_v->step(no_op);  // materialises the fork, computes its fingerprint
+              },
+              [&] { fork_v->step(a); }},
+             {[&] {
+                fork_nv = env_nv->fork();
+                fork_nv->step(no_op);
+              },
+              [&] { fork_nv->step(a); }},
+             {[&] {
+                m.reset();
+                ctx = std::make_unique<llvm::LLVMContext>();
+                m = Raw::parse(*ctx, bitcode);
+                raw.run_pass(*m, pipeline_of(kNoOpFlag));  // the same warm-up as the env's
+              },
+              [&] { raw.run_pass(*m, pipeline); }}});
+  m.reset();
+  return {t[0], t[1], t[2]};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> programs;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--quick") {
+      g_quick = true;
+    } else {
+      programs.push_back(a);
+    }
+  }
+  if (programs.empty()) {
+    programs = {"crc32", "qsort", "dijkstra", "sha256", "huffman", "regex", "md5", "lz77"};
+  }
+  cgym::llvm::initialize();
+  cgym::llvm::set_baseline_disk_cache(false);
+  auto datasets = cgym::llvm_datasets();
+  std::map<std::string, cgym::BenchmarkPtr> bench;
+  for (const auto& p : programs) {
+    try {
+      bench[p] = datasets->benchmark("benchmark://cgym-v0/" + p);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "skipping %s: %s\n", p.c_str(), e.what());
+    }
+  }
+  if (bench.empty()) {
+    std::fprintf(stderr, "no bundled programs: build the cgym_datasets target\n");
+    return 1;
+  }
+  Raw raw(cgym::llvm::host_triple());
+  std::printf("`bench/llvm/llvm_bench%s` — LLVM %s, %s, programs: ", g_quick ? " --quick" : "",
+              cgym::llvm::llvm_version().c_str(), cgym::llvm::host_triple().c_str());
+  for (const auto& [name, b] : bench) std::printf("%s ", name.c_str());
+  std::printf(
+      "\n\nEvery cgym figure is compared with raw LLVM 19 doing the same work on the same "
+      "module in the same process; the two are measured alternately, repetition by "
+      "repetition, and the tables give medians.\n\n"
+      "- *step*: `env->step()` on a fork of the episode (already materialised) against a "
+      "`PassBuilder` with fresh analysis managers running the same pipeline element on a module "
+      "parsed from the same bitcode; 6 passes × 2 module states (as loaded; after -mem2reg "
+      "-sroa) per program. With verification on (the default) a step that changed the module "
+      "also runs the LLVM verifier, which raw LLVM does not.\n"
+      "- *fork*: `env->fork()` against `CloneModule` (which cannot give a fork its own "
+      "context). The fork writes bitcode at once and parses it on first use, so the table "
+      "gives both.\n"
+      "- *reset*: `reset()` of llvm-ic-v0 (reward IrInstructionCountOz, baselines cached) "
+      "against parsing the benchmark's bitcode into a new context.\n"
+      "- *ObjectTextSizeBytes*: the observation against cloning the module and generating "
+      "the object in memory with the same target machine settings.\n");
+
+  // ---- ratios against raw LLVM, per program --------------------------------
+  const std::vector<std::string> step_passes = {"-globaldce", "-gvn", "-instcombine",
+                                                "-simplifycfg", "-mem2reg", "-licm"};
+  std::vector<double> step_ratio_verify, step_ratio_no_verify, fork_ratio, fork_use_ratio,
+      reset_ratio, object_ratio;
+  std::vector<Row> per_program;
+  for (const auto& [name, b] : bench) {
+    // Steps, on the initial state and on a state after -mem2reg -sroa.
+    for (const auto& prefix : {std::vector<std::string>{},
+                               std::vector<std::string>{"-mem2reg", "-sroa"}}) {
+      for (const auto& flag : step_passes) {
+        const StepTimes t = time_step(raw, b, prefix, flag, 21);
+        step_ratio_verify.push_back(t.env_verify / t.raw);
+        step_ratio_no_verify.push_back(t.env_no_verify / t.raw);
+        if (name == "crc32" && prefix.empty()) {
+          per_program.push_back({"step " + flag + " (crc32, verify on / off)",
+                                 fmt_time(t.env_verify) + " / " + fmt_time(t.env_no_verify),
+                                 fmt_time(t.raw),
+                                 fmt_ratio(t.env_verify / t.raw) + " / " +
+                                     fmt_ratio(t.env_no_verify / t.raw),
+                                 "≤ 1.05×",
+                                 flag == "-globaldce" ? "0.54 ms" : flag == "-gvn" ? "0.84 ms" : ""});
+        }
+      }
+    }
+    // Fork vs CloneModule, on a state whose bitcode is not cached yet.
+    auto env = cgym::make("llvm-v0");
+    env->reset({.benchmark = b});
+    env->step(act("-mem2reg"));
+    const std::string bitcode = env->observation("Bitcode").as<cgym::Bytes>().data;
+    llvm::LLVMContext ctx;
+    auto m = Raw::parse(ctx, bitcode);
+    cgym::EnvPtr fork;
+    auto fresh_state = [&] {
+      fork.reset();
+      env->reset({.benchmark = b});
+      env->step(act("-mem2reg"));
+    };
+    const auto ft = measure_interleaved(
+        41, {{fresh_state, [&] { fork = env->fork(); }},
+             {fresh_state,
+              [&] {
+                fork = env->fork();
+                fork->step(act(kNoOpFlag));
+              }},
+             {nullptr, [&] { auto c = llvm::CloneModule(*m); }}});
+    const double fork_t = ft[0], fork_use_t = ft[1], clone_t = ft[2];
+    fork_ratio.push_back(fork_t / clone_t);
+    fork_use_ratio.push_back(fork_use_t / clone_t);
+
+    // Reset (cached baselines, reward tracked) vs parsing the bitcode.
+    auto ic = cgym::make("llvm-ic-v0");
+    ic->reset({.benchmark = b});  // computes and caches the baselines
+    const auto rt = measure_interleaved(
+        41, {{nullptr, [&] { ic->reset({.benchmark = b}); }},
+             {nullptr, [&] {
+                llvm::LLVMContext c;
+                auto mm = Raw::parse(c, b->program());
+              }}});
+    const double reset_t = rt[0], parse_t = rt[1];
+    reset_ratio.push_back(reset_t / parse_t);
+
+    // ObjectTextSizeBytes vs raw code generation on the same state.
+    std::unique_ptr<llvm::LLVMContext> cctx;
+    std::unique_ptr<llvm::Module> copy;
+    const auto ot = measure_interleaved(
+        11, {{[&] {
+                env->reset({.benchmark = b});
+                env->step(act("-mem2reg"));
+              },
+              [&] { env->observation("ObjectTextSizeBytes"); }},
+             {[&] {
+                copy.reset();
+                cctx = std::make_unique<llvm::LLVMContext>();
+                copy = Raw::parse(*cctx, bitcode);
+              },
+              [&] {
+                auto clone = llvm::CloneModule(*copy);
+                raw.object_text_size(*clone);
+              }}});
+    copy.reset();
+    const double obj_t = ot[0], raw_obj_t = ot[1];
+    object_ratio.push_back(obj_t / raw_obj_t);
+
+    if (name == "crc32") {
+      per_program.push_back({"fork (crc32): fork() / fork + first use", fmt_time(fork_t) + " / " +
+                             fmt_time(fork_use_t), fmt_time(clone_t) + " (CloneModule)",
+                             fmt_ratio(fork_t / clone_t) + " / " + fmt_ratio(fork_use_t / clone_t),
+                             "≤ 1.2×", "5.3 ms"});
+      per_program.push_back({"reset (crc32, llvm-ic-v0, cached baselines)", fmt_time(reset_t),
+                             fmt_time(parse_t) + " (parse bitcode)", fmt_ratio(reset_t / parse_t),
+                             "≤ 1.2×", "1.7 ms"});
+      per_program.push_back({"ObjectTextSizeBytes (crc32)", fmt_time(obj_t),
+                             fmt_time(raw_obj_t) + " (clone + codegen)",
+                             fmt_ratio(obj_t / raw_obj_t), "≤ 1.1×", "14.1 ms"});
+    }
+    std::fprintf(stderr, "done %s\n", name.c_str());
+  }
+
+  std::vector<Row> ratios = {
+      {"env step vs raw PassBuilder, verify on (" + std::to_string(step_ratio_verify.size()) +
+           " program×state×pass cases)",
+       "", "", fmt_ratio(median(step_ratio_verify)), "≤ 1.05×", ""},
+      {"env step vs raw PassBuilder, verify off", "", "", fmt_ratio(median(step_ratio_no_verify)),
+       "≤ 1.05×", ""},
+      {"fork() vs CloneModule", "", "", fmt_ratio(median(fork_ratio)), "≤ 1.2×", ""},
+      {"fork + first use vs CloneModule", "", "", fmt_ratio(median(fork_use_ratio)), "≤ 1.2×", ""},
+      {"reset (cached baselines) vs parsing the bitcode", "", "", fmt_ratio(median(reset_ratio)),
+       "≤ 1.2×", ""},
+      {"ObjectTextSizeBytes vs raw in-process codegen", "", "", fmt_ratio(median(object_ratio)),
+       "≤ 1.1×", ""},
+  };
+  print_table("Ratios to raw LLVM (median over " + std::to_string(bench.size()) + " programs)",
+              ratios);
+  print_table("crc32 in detail", per_program);
+
+  // ---- absolute numbers beside CompilerGym's --------------------------------
+  std::vector<Row> absolute;
+  if (bench.count("qsort")) {
+    auto env = cgym::make("llvm-v0");
+    env->reset({.benchmark = bench["qsort"]});
+    cgym::EnvPtr f;
+    const double t = measure(51, [&] { f = env->fork(); f->step(act(kNoOpFlag)); },
+                             [&] { f->observation("Autophase"); });
+    absolute.push_back({"Autophase (qsort)", fmt_time(t), "", "", "", "150 µs"});
+    const double ic = measure(51, [&] { f = env->fork(); f->step(act(kNoOpFlag)); },
+                              [&] { f->observation("InstCountNormDict"); });
+    absolute.push_back({"InstCountNormDict (qsort)", fmt_time(ic), "", "", "", "0.8 ms"});
+    const double ir = measure(51, [&] { f = env->fork(); f->step(act(kNoOpFlag)); },
+                              [&] { f->observation("Ir"); });
+    absolute.push_back({"Ir (qsort)", fmt_time(ir), "", "", "", "0.6–0.8 ms"});
+  }
+  {
+    cgym::EnvPtr e;
+    const double make_t = measure(11, [&] { e.reset(); }, [&] { e = cgym::make("llvm-v0"); });
+    absolute.push_back({"creating an env (make)", fmt_time(make_t), "", "", "", "202 ms"});
+    const double make_reset_t = measure(11, [&] { e.reset(); }, [&] {
+      e = cgym::make("llvm-ic-v0");
+      e->reset();
+    });
+    absolute.push_back({"creating an env + first reset (llvm-ic-v0, crc32)",
+                        fmt_time(make_reset_t), "", "", "", ""});
+  }
+  // Random walks on dijkstra.
+  if (bench.count("dijkstra")) {
+    const auto b = bench["dijkstra"];
+    const int steps = g_quick ? 200 : 1000;
+    for (const char* id : {"llvm-v0", "llvm-ic-v0"}) {
+      auto env = cgym::make(id);
+      env->reset({.benchmark = b});
+      std::mt19937_64 rng(1);
+      int done = 0;
+      const auto start = Clock::now();
+      while (done < steps) {
+        auto r = env->step(cgym::llvm::action_space().sample(rng));
+        ++done;
+        if (done % 50 == 0 || r.done) env->reset({.benchmark = b});
+      }
+      const double rate = steps / seconds_since(start);
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.0f steps/s", rate);
+      absolute.push_back({std::string("random walk on dijkstra (") + id +
+                              ", reset every 50 steps)",
+                          buf, "", "", "", "1,091 steps/s"});
+    }
+    // Raw: fresh PassBuilder and analysis managers per pass, same walk.
+    {
+      llvm::LLVMContext ctx;
+      auto m = Raw::parse(ctx, b->program());
+      std::mt19937_64 rng(1);
+      int done = 0;
+      const auto start = Clock::now();
+      while (done < steps) {
+        raw.run_pass(*m, cgym::llvm::pass_table()[cgym::llvm::action_space().sample(rng)].pipeline);
+        ++done;
+        if (done % 50 == 0) {
+          m.reset();
+          m = Raw::parse(ctx, b->program());
+        }
+      }
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.0f passes/s", steps / seconds_since(start));
+      absolute.back().raw = buf;
+    }
+  }
+  print_table("Absolute numbers", absolute);
+  return 0;
+}
