@@ -10,12 +10,18 @@ namespace cgym {
 
 const char* to_string(ProgramFormat format) {
   switch (format) {
-    case ProgramFormat::kLlvmBitcode: return "llvm-bitcode";
-    case ProgramFormat::kLlvmIr: return "llvm-ir";
-    case ProgramFormat::kC: return "c";
-    case ProgramFormat::kCxx: return "c++";
-    case ProgramFormat::kLoopNest: return "loopnest";
-    case ProgramFormat::kOther: return "other";
+    case ProgramFormat::kLlvmBitcode:
+      return "llvm-bitcode";
+    case ProgramFormat::kLlvmIr:
+      return "llvm-ir";
+    case ProgramFormat::kC:
+      return "c";
+    case ProgramFormat::kCxx:
+      return "c++";
+    case ProgramFormat::kLoopNest:
+      return "loopnest";
+    case ProgramFormat::kOther:
+      return "other";
   }
   return "other";
 }

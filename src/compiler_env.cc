@@ -85,20 +85,18 @@ CompilerEnv::CompilerEnv(CompilerEnvConfig config, const MakeOptions& options) {
   for (const auto& [key, value] : options.params) {
     if (std::find(config.known_params.begin(), config.known_params.end(), key) ==
         config.known_params.end()) {
-      throw LookupError("unknown option '" + key + "' for env '" + config.env_id +
-                        "'; valid options: " +
-                        (config.known_params.empty()
-                             ? std::string("(none)")
-                             : closest_matches(key, config.known_params,
-                                               config.known_params.size())));
+      throw LookupError(
+          "unknown option '" + key + "' for env '" + config.env_id + "'; valid options: " +
+          (config.known_params.empty()
+               ? std::string("(none)")
+               : closest_matches(key, config.known_params, config.known_params.size())));
     }
   }
   if (!config.make_session) {
     throw InvalidArgument("env '" + config.env_id + "' has no session factory");
   }
   shared->context = std::make_shared<SessionContext>(
-      options.params,
-      transient_cache_dir() / ("env-" + config.env_id + "-" + random_suffix()));
+      options.params, transient_cache_dir() / ("env-" + config.env_id + "-" + random_suffix()));
   // A probe session reports the spaces; the first reset() reuses it.
   session_ = config.make_session(shared->context);
   if (!session_) {
@@ -123,10 +121,9 @@ CompilerEnv::CompilerEnv(CompilerEnvConfig config, const MakeOptions& options) {
   shared->config = std::move(config);
 
   const auto& cfg = shared->config;
-  action_space_index_ = shared->action_space_index(
-      options.action_space.value_or(cfg.default_action_space.empty()
-                                        ? shared->action_spaces[0].name()
-                                        : cfg.default_action_space));
+  action_space_index_ = shared->action_space_index(options.action_space.value_or(
+      cfg.default_action_space.empty() ? shared->action_spaces[0].name()
+                                       : cfg.default_action_space));
   observation_space_ = non_empty(options.observation_space.value_or(cfg.default_observation_space));
   reward_space_ = non_empty(options.reward_space.value_or(cfg.default_reward_space));
   if (observation_space_) shared->check_observation(*observation_space_);
@@ -152,7 +149,8 @@ void CompilerEnv::close() {
 
 void CompilerEnv::check_open(const char* call) const {
   if (closed_) {
-    throw StateError(std::string(call) + "() called after close(); make a new env with cgym::make(\"" +
+    throw StateError(std::string(call) +
+                     "() called after close(); make a new env with cgym::make(\"" +
                      shared_->config.env_id + "\")");
   }
 }
@@ -358,8 +356,8 @@ StepResult CompilerEnv::reset(const ResetOptions& options) {
   } catch (const BenchmarkInitError&) {
     throw;
   } catch (const std::exception& e) {
-    throw BenchmarkInitError("cannot load benchmark '" + benchmark->uri() + "': " +
-                             error_type_name(e) + ": " + e.what());
+    throw BenchmarkInitError("cannot load benchmark '" + benchmark->uri() +
+                             "': " + error_type_name(e) + ": " + e.what());
   }
   session_ = std::move(session);
   benchmark_ = std::move(benchmark);
@@ -392,16 +390,16 @@ StepResult CompilerEnv::reset(const ResetOptions& options) {
     in_episode_ = false;
     failed_ = true;
     throw BenchmarkInitError("benchmark '" + benchmark_->uri() +
-                             "' loaded but its initial observations failed: " +
-                             error_type_name(e) + ": " + e.what());
+                             "' loaded but its initial observations failed: " + error_type_name(e) +
+                             ": " + e.what());
   }
   return result;
 }
 
 void CompilerEnv::fail_episode(StepResult& result, const std::string& type,
                                const std::string& details) {
-  logger().info("episode on '{}' ended with {}: {}", benchmark_ ? benchmark_->uri() : "",
-                type, details);
+  logger().info("episode on '{}' ended with {}: {}", benchmark_ ? benchmark_->uri() : "", type,
+                details);
   result.done = true;
   result.info.error_type = type;
   result.info.error_details = details;
@@ -412,9 +410,9 @@ void CompilerEnv::fail_episode(StepResult& result, const std::string& type,
   }
   result.reward = reward;
   episode_reward_ += reward;
-  result.observation =
-      observation_space_ ? shared_->find_observation(*observation_space_)->default_value
-                         : Observation();
+  result.observation = observation_space_
+                           ? shared_->find_observation(*observation_space_)->default_value
+                           : Observation();
   result.observations.clear();
   result.rewards.clear();
   in_episode_ = false;
@@ -482,10 +480,9 @@ StepResult CompilerEnv::run_step(std::span<const Action> actions, const StepOpti
   try {
     if (changed) session_->end_of_step(true);
     for (auto it = trackers_.begin(); it != trackers_.end();) {
-      const bool wanted =
-          (reward_space_ && it->first == *reward_space_) ||
-          std::find(options.reward_spaces.begin(), options.reward_spaces.end(), it->first) !=
-              options.reward_spaces.end();
+      const bool wanted = (reward_space_ && it->first == *reward_space_) ||
+                          std::find(options.reward_spaces.begin(), options.reward_spaces.end(),
+                                    it->first) != options.reward_spaces.end();
       if (!wanted) {
         // Not updated this step, so its previous cost is stale: drop it.
         it = trackers_.erase(it);
@@ -513,7 +510,8 @@ StepResult CompilerEnv::run_step(std::span<const Action> actions, const StepOpti
 
 std::unique_ptr<Env> CompilerEnv::fork() {
   check_open("fork");
-  if (!session_ || !benchmark_) throw StateError("fork() called before reset(); call reset() first");
+  if (!session_ || !benchmark_)
+    throw StateError("fork() called before reset(); call reset() first");
   if (failed_) {
     throw StateError("fork() called after the episode ended with an error; call reset() first");
   }
@@ -644,8 +642,8 @@ std::string CompilerEnv::send_session_parameter(const std::string& key, const st
   check_in_episode("send_session_parameter");
   auto r = session_->handle_session_parameter(key, value);
   if (!r) {
-    throw LookupError("unknown session parameter '" + key + "' for env '" +
-                      shared_->config.env_id + "'");
+    throw LookupError("unknown session parameter '" + key + "' for env '" + shared_->config.env_id +
+                      "'");
   }
   // A parameter may change the program: recompute what is asked next.
   invalidate_observations();

@@ -61,8 +61,8 @@ DatasetPtr Datasets::dataset(const std::string& name) const {
   for (const auto& d : datasets_) names.push_back(d->name());
   std::string all;
   for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
-  throw LookupError("unknown dataset '" + name + "'; valid datasets: " +
-                    (all.empty() ? "(none)" : all));
+  throw LookupError("unknown dataset '" + name +
+                    "'; valid datasets: " + (all.empty() ? "(none)" : all));
 }
 
 BenchmarkPtr Datasets::benchmark(const std::string& uri_text) const {

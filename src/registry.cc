@@ -2,8 +2,8 @@
 
 #include "cgym/compiler_env.h"
 #include "cgym/errors.h"
-#include "cgym/worker.h"
 #include "cgym/util.h"
+#include "cgym/worker.h"
 
 namespace cgym {
 
@@ -28,8 +28,8 @@ EnvPtr Registry::make(const std::string& id, const MakeOptions& options) const {
     if (it == specs_.end()) {
       std::vector<std::string> ids;
       for (const auto& [k, v] : specs_) ids.push_back(k);
-      throw LookupError("unknown env id '" + id + "'; registered envs: " +
-                        closest_matches(id, ids, ids.size()));
+      throw LookupError("unknown env id '" + id +
+                        "'; registered envs: " + closest_matches(id, ids, ids.size()));
     }
     spec = it->second;
   }

@@ -20,9 +20,10 @@ CostReward::CostReward(RewardSpaceSpec spec, Config config)
 
 void CostReward::reset(ObservationSource& observations) {
   previous_cost_ = observations.observation(config_.cost_observation).to_double();
-  const double initial = config_.initial_cost_observation.empty()
-                             ? previous_cost_
-                             : observations.observation(config_.initial_cost_observation).to_double();
+  const double initial =
+      config_.initial_cost_observation.empty()
+          ? previous_cost_
+          : observations.observation(config_.initial_cost_observation).to_double();
   switch (config_.mode) {
     case Mode::kDelta:
       denominator_ = 1.0;

@@ -60,9 +60,8 @@ std::optional<Action> ActionSpace::find(std::string_view name_or_flag) const {
 
 Action ActionSpace::index(std::string_view name_or_flag) const {
   if (auto a = find(name_or_flag)) return *a;
-  throw LookupError("unknown action '" + std::string(name_or_flag) + "' in action space '" +
-                    name_ + "'; closest valid names: " +
-                    closest_matches(name_or_flag, names()));
+  throw LookupError("unknown action '" + std::string(name_or_flag) + "' in action space '" + name_ +
+                    "'; closest valid names: " + closest_matches(name_or_flag, names()));
 }
 
 Action ActionSpace::sample(Rng& rng) const {
@@ -243,9 +242,9 @@ bool Space::contains(const Observation& o) const {
       }
       return box_contains(o.as<std::vector<double>>(), *this);
     case SpaceKind::kSequence: {
-      int64_t n = static_cast<int64_t>(dtype == ObservationType::kString
-                                           ? o.as<std::string>().size()
-                                           : o.as<Bytes>().data.size());
+      int64_t n =
+          static_cast<int64_t>(dtype == ObservationType::kString ? o.as<std::string>().size()
+                                                                 : o.as<Bytes>().data.size());
       return n >= min_length && (max_length < 0 || n <= max_length);
     }
     case SpaceKind::kDict:
@@ -269,15 +268,17 @@ Observation Space::sample(Rng& rng) const {
     int64_t n = 1;
     for (auto d : shape) n *= d;
     if (!shape.empty()) return n;
-    std::uniform_int_distribution<int64_t> d(min_length,
-                                             max_length < 0 ? std::max(min_length, fallback_max)
-                                                            : max_length);
+    std::uniform_int_distribution<int64_t> d(
+        min_length, max_length < 0 ? std::max(min_length, fallback_max) : max_length);
     return d(rng);
   };
   switch (dtype) {
-    case ObservationType::kInt64: return Observation(sample_int());
-    case ObservationType::kDouble: return Observation(sample_double());
-    case ObservationType::kBool: return Observation(std::bernoulli_distribution(0.5)(rng));
+    case ObservationType::kInt64:
+      return Observation(sample_int());
+    case ObservationType::kDouble:
+      return Observation(sample_double());
+    case ObservationType::kBool:
+      return Observation(std::bernoulli_distribution(0.5)(rng));
     case ObservationType::kInt64Vector: {
       std::vector<int64_t> v(static_cast<size_t>(length(64)));
       for (auto& x : v) x = sample_int();
@@ -296,8 +297,10 @@ Observation Space::sample(Rng& rng) const {
       if (dtype == ObservationType::kBytes) return Observation(Bytes{std::move(s)});
       return Observation(std::move(s));
     }
-    case ObservationType::kJson: return Observation::json(nlohmann::json::object());
-    case ObservationType::kNone: return Observation();
+    case ObservationType::kJson:
+      return Observation::json(nlohmann::json::object());
+    case ObservationType::kNone:
+      return Observation();
   }
   return Observation();
 }
@@ -328,7 +331,9 @@ std::string Space::to_string() const {
       s << "Sequence(" << cgym::to_string(dtype) << ", " << min_length << ".."
         << (max_length < 0 ? std::string("inf") : std::to_string(max_length)) << ")";
       break;
-    case SpaceKind::kDict: s << "Dict(json)"; break;
+    case SpaceKind::kDict:
+      s << "Dict(json)";
+      break;
   }
   return s.str();
 }

@@ -185,7 +185,8 @@ std::vector<EnvState> read_state_csv(std::istream& in) {
     EnvState s;
     s.benchmark = trim(fields[col[0]]);
     if (s.benchmark.empty()) {
-      throw InvalidArgument("state CSV line " + std::to_string(line_no) + " has an empty benchmark");
+      throw InvalidArgument("state CSV line " + std::to_string(line_no) +
+                            " has an empty benchmark");
     }
     if (col[1] >= 0 && !trim(fields[col[1]]).empty()) {
       s.reward = parse_number(fields[col[1]], "reward", line_no);

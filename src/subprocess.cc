@@ -35,8 +35,8 @@ std::string join_command_line(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& a : argv) {
     if (!out.empty()) out += ' ';
-    const bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~!") ==
-                                         std::string::npos;
+    const bool plain =
+        !a.empty() && a.find_first_of(" \t\n'\"\\$`*?[]{}()<>|&;#~!") == std::string::npos;
     if (plain) {
       out += a;
     } else {
@@ -92,9 +92,8 @@ ProcessResult run_process(const ProcessOptions& o) {
   auto exe = find_program(o.argv[0]);
   if (!exe) {
     throw ProcessError("cannot run '" + o.argv[0] + "': " +
-                           (o.argv[0].find('/') == std::string::npos
-                                ? "not found on PATH"
-                                : "no such executable file"),
+                           (o.argv[0].find('/') == std::string::npos ? "not found on PATH"
+                                                                     : "no such executable file"),
                        o.argv, -1, "");
   }
   std::vector<std::string> args(o.argv.begin() + 1, o.argv.end());
@@ -110,10 +109,10 @@ ProcessResult run_process(const ProcessOptions& o) {
   try {
     auto in_buf = boost::asio::buffer(o.stdin_data);
     const fs::path cwd = o.cwd.empty() ? fs::current_path() : o.cwd;
-    child = std::make_unique<bp::child>(
-        bp::exe = exe->string(), bp::args = args, bp::std_in < in_buf, bp::std_out > out,
-        bp::std_err > err, ios, group, bp::start_dir = cwd.string(), env,
-        RlimitSetup(o.memory_limit_bytes));
+    child = std::make_unique<bp::child>(bp::exe = exe->string(), bp::args = args,
+                                        bp::std_in<in_buf, bp::std_out> out, bp::std_err > err, ios,
+                                        group, bp::start_dir = cwd.string(), env,
+                                        RlimitSetup(o.memory_limit_bytes));
   } catch (const std::exception& e) {
     throw ProcessError("cannot start " + join_command_line(o.argv) + ": " + e.what(), o.argv, -1,
                        "");
@@ -134,8 +133,7 @@ ProcessResult run_process(const ProcessOptions& o) {
   // The group may hold processes that outlived the child (daemons); they
   // hold no pipe of ours any more but must not leak.
   group.terminate(ec);
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const int status = child->native_exit_code();
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);
@@ -173,7 +171,8 @@ ProcessResult check_process(const ProcessOptions& o) {
   }
   if (r.exit_code < 0) {
     throw ProcessError("killed by signal " + std::to_string(-r.exit_code) + " (" +
-                           strsignal(-r.exit_code) + "): " + cmd + (tail.empty() ? "" : "\n" + tail),
+                           strsignal(-r.exit_code) + "): " + cmd +
+                           (tail.empty() ? "" : "\n" + tail),
                        o.argv, r.exit_code, tail);
   }
   if (r.exit_code != 0) {

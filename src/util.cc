@@ -149,9 +149,7 @@ TempDir::TempDir(const std::string& prefix, const fs::path& parent) {
   path_ = tmpl;
 }
 
-TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) {
-  other.path_.clear();
-}
+TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
 
 TempDir::~TempDir() {
   if (path_.empty()) return;

@@ -19,8 +19,8 @@ VectorEnv::VectorEnv(std::function<EnvPtr(int)> factory, VectorEnvOptions option
   }
   for (int i = 0; i < options_.num_envs; ++i) {
     auto env = factory(i);
-    if (!env) throw InvalidArgument("VectorEnv: the factory returned no env for env " +
-                                    std::to_string(i));
+    if (!env)
+      throw InvalidArgument("VectorEnv: the factory returned no env for env " + std::to_string(i));
     envs_.push_back(std::move(env));
     seeds_.push_back(options_.seeds.empty() ? options_.seed_base + static_cast<uint64_t>(i)
                                             : options_.seeds[i]);
@@ -47,8 +47,8 @@ VectorEnv::~VectorEnv() {
 
 Env& VectorEnv::env(int env_id) {
   if (env_id < 0 || env_id >= size()) {
-    throw ActionOutOfRange("env id " + std::to_string(env_id) + " is out of range: valid ids are 0.." +
-                           std::to_string(size() - 1));
+    throw ActionOutOfRange("env id " + std::to_string(env_id) +
+                           " is out of range: valid ids are 0.." + std::to_string(size() - 1));
   }
   return *envs_[env_id];
 }
@@ -146,8 +146,8 @@ std::vector<BatchResult> VectorEnv::step(std::span<const Action> actions) {
 
 void VectorEnv::send(std::span<const Action> actions, std::span<const int> env_ids) {
   if (actions.size() != env_ids.size()) {
-    throw InvalidArgument("VectorEnv::send(): " + std::to_string(actions.size()) +
-                          " actions for " + std::to_string(env_ids.size()) + " env ids");
+    throw InvalidArgument("VectorEnv::send(): " + std::to_string(actions.size()) + " actions for " +
+                          std::to_string(env_ids.size()) + " env ids");
   }
   {
     std::lock_guard lock(mu_);

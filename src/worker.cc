@@ -132,7 +132,8 @@ std::string from_binary(const json& j) {
 json benchmark_to_json(const Benchmark& b) {
   const auto& d = b.data();
   json sources = json::array();
-  for (const auto& s : d.sources) sources.push_back({{"name", s.name}, {"contents", binary(s.contents)}});
+  for (const auto& s : d.sources)
+    sources.push_back({{"name", s.name}, {"contents", binary(s.contents)}});
   return {{"uri", d.uri},
           {"format", static_cast<int>(d.format)},
           {"program", binary(d.program)},
@@ -157,7 +158,8 @@ BenchmarkPtr benchmark_from_json(const json& j) {
   d.compile_flags = j.at("compile_flags").get<std::vector<std::string>>();
   d.link_flags = j.at("link_flags").get<std::vector<std::string>>();
   d.run_args = j.at("run_args").get<std::vector<std::string>>();
-  if (!j.at("reference_output").is_null()) d.reference_output = from_binary(j.at("reference_output"));
+  if (!j.at("reference_output").is_null())
+    d.reference_output = from_binary(j.at("reference_output"));
   d.run_timeout_seconds = j.at("run_timeout_seconds").get<double>();
   d.build_command = j.at("build_command").get<std::vector<std::string>>();
   d.metadata = j.at("metadata");
@@ -230,8 +232,9 @@ class WorkerProcess {
       : options_(options.worker), to_worker_(cloexec_pipe()), from_worker_(cloexec_pipe()) {
     const fs::path program = worker_program(options_.program);
     try {
-      child_ = bp::child(bp::exe = program.string(), bp::std_in < to_worker_,
-                         bp::std_out > from_worker_, RlimitSetup(options_.memory_limit_bytes));
+      child_ =
+          bp::child(bp::exe = program.string(), bp::std_in<to_worker_, bp::std_out> from_worker_,
+                    RlimitSetup(options_.memory_limit_bytes));
     } catch (const std::exception& e) {
       throw EnvironmentNotSupported("cannot start the worker '" + program.string() +
                                     "': " + e.what());
@@ -569,8 +572,8 @@ int run_worker(int in_fd, int out_fd,
       } else if (op == "end_of_step") {
         session(*request).end_of_step(request->at("changed").get<bool>());
       } else if (op == "param") {
-        auto r = session(*request).handle_session_parameter(request->at("key"),
-                                                            request->at("value"));
+        auto r =
+            session(*request).handle_session_parameter(request->at("key"), request->at("value"));
         reply["result"] = r ? json(*r) : json(nullptr);
       } else if (op == "state_hash") {
         auto r = session(*request).state_hash();

@@ -25,11 +25,11 @@ class Error : public std::runtime_error {
   virtual const char* type_name() const noexcept { return "Error"; }
 };
 
-#define CGYM_DEFINE_ERROR(Name, Base)                                      \
-  class Name : public Base {                                               \
-   public:                                                                 \
-    explicit Name(const std::string& message) : Base(message) {}           \
-    const char* type_name() const noexcept override { return #Name; }      \
+#define CGYM_DEFINE_ERROR(Name, Base)                                 \
+  class Name : public Base {                                          \
+   public:                                                            \
+    explicit Name(const std::string& message) : Base(message) {}      \
+    const char* type_name() const noexcept override { return #Name; } \
   }
 
 /// An argument has a value that is not allowed (bad format, bad range).
@@ -59,8 +59,8 @@ CGYM_DEFINE_ERROR(IoError, Error);
 /// could not be started. Carries the command line and the tail of stderr.
 class ProcessError : public SessionError {
  public:
-  ProcessError(const std::string& message, std::vector<std::string> argv,
-               int exit_code, std::string stderr_tail)
+  ProcessError(const std::string& message, std::vector<std::string> argv, int exit_code,
+               std::string stderr_tail)
       : SessionError(message),
         argv_(std::move(argv)),
         exit_code_(exit_code),

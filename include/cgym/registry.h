@@ -7,8 +7,8 @@
 
 #include <chrono>
 #include <functional>
-#include <mutex>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>

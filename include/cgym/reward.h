@@ -100,9 +100,10 @@ class CostReward : public RewardSpace {
 std::shared_ptr<const RewardSpace> make_cost_delta_reward(RewardSpaceSpec spec,
                                                           std::string cost_observation,
                                                           double sign = 1.0);
-std::shared_ptr<const RewardSpace> make_normalized_reward(
-    RewardSpaceSpec spec, std::string cost_observation, std::string initial_cost_observation = "",
-    double sign = 1.0);
+std::shared_ptr<const RewardSpace> make_normalized_reward(RewardSpaceSpec spec,
+                                                          std::string cost_observation,
+                                                          std::string initial_cost_observation = "",
+                                                          double sign = 1.0);
 std::shared_ptr<const RewardSpace> make_baseline_reward(RewardSpaceSpec spec,
                                                         std::string cost_observation,
                                                         std::string baseline_observation,

@@ -31,8 +31,7 @@ class TempDir {
  public:
   /// Creates a unique directory under `parent` (default:
   /// transient_cache_dir()). Throws IoError.
-  explicit TempDir(const std::string& prefix = "tmp",
-                   const std::filesystem::path& parent = {});
+  explicit TempDir(const std::string& prefix = "tmp", const std::filesystem::path& parent = {});
   ~TempDir();
   TempDir(TempDir&& other) noexcept;
   TempDir& operator=(TempDir&&) = delete;

@@ -234,7 +234,8 @@ TEST(CompilerEnv, UnknownMakeOptionsAreRejected) {
   EXPECT_THROW(make("toy-v0", {.params = {{"nope", "1"}}}), LookupError);
   EXPECT_NO_THROW(make("toy-v0", {.params = {{"toy.flavour", "1"}}}));
   EXPECT_THROW(make("toy-v0", {.observation_space = "nope"}), LookupError);
-  auto env = make("toy-v0", {.benchmark = "benchmark://toy-v0/9", .observation_space = "value",
+  auto env = make("toy-v0", {.benchmark = "benchmark://toy-v0/9",
+                             .observation_space = "value",
                              .reward_space = "Distance"});
   EXPECT_EQ(env->reset().observation.as<int64_t>(), 9);
   EXPECT_EQ(env->reward_space(), "Distance");

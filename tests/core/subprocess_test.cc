@@ -29,7 +29,8 @@ TEST(Subprocess, FeedsStdinAndUsesCwdAndEnv) {
 }
 
 TEST(Subprocess, LargeOutputDoesNotDeadlock) {
-  auto r = run_process({.argv = {"sh", "-c", "head -c 3000000 /dev/zero; head -c 3000000 /dev/zero >&2"}});
+  auto r = run_process(
+      {.argv = {"sh", "-c", "head -c 3000000 /dev/zero; head -c 3000000 /dev/zero >&2"}});
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(r.stdout_data.size(), 3000000u);
   EXPECT_EQ(r.stderr_data.size(), 3000000u);

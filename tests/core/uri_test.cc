@@ -40,8 +40,8 @@ TEST(BenchmarkUri, FileUris) {
 }
 
 TEST(BenchmarkUri, BadUrisSayWhatIsExpected) {
-  for (const char* bad : {"", "://x/y", "bench mark://a/b", "benchmark:///crc32", "a\nb",
-                          "benchmark://x/y?=3"}) {
+  for (const char* bad :
+       {"", "://x/y", "bench mark://a/b", "benchmark:///crc32", "a\nb", "benchmark://x/y?=3"}) {
     try {
       BenchmarkUri::parse(bad);
       FAIL() << "accepted '" << bad << "'";

@@ -104,8 +104,8 @@ TEST(Worker, AHangIsATimeout) {
 TEST(Worker, MissingWorkerProgram) {
   toy::register_toy_envs();
   try {
-    make("toy-v0", {.isolation = Isolation::kProcess,
-                    .worker = {.program = "/nonexistent/cgym-worker"}});
+    make("toy-v0",
+         {.isolation = Isolation::kProcess, .worker = {.program = "/nonexistent/cgym-worker"}});
     FAIL();
   } catch (const EnvironmentNotSupported& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/cgym-worker"), std::string::npos);

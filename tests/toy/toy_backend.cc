@@ -3,8 +3,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <thread>
 #include <mutex>
+#include <thread>
 
 namespace cgym::toy {
 
@@ -77,18 +77,28 @@ class ToySession : public CompilationSession {
   std::vector<ObservationSpaceSpec> observation_spaces() const override {
     return {
         {.name = "value", .space = Space::scalar_int(), .default_value = Observation(int64_t{0})},
-        {.name = "distance", .space = Space::scalar_int(0),
+        {.name = "distance",
+         .space = Space::scalar_int(0),
          .default_value = Observation(int64_t{0})},
-        {.name = "distance_o0", .space = Space::scalar_int(0),
-         .default_value = Observation(int64_t{0}), .benchmark_constant = true},
-        {.name = "distance_oz", .space = Space::scalar_int(0),
-         .default_value = Observation(int64_t{0}), .benchmark_constant = true},
+        {.name = "distance_o0",
+         .space = Space::scalar_int(0),
+         .default_value = Observation(int64_t{0}),
+         .benchmark_constant = true},
+        {.name = "distance_oz",
+         .space = Space::scalar_int(0),
+         .default_value = Observation(int64_t{0}),
+         .benchmark_constant = true},
         {.name = "history", .space = Space::string(), .default_value = Observation("")},
-        {.name = "features", .space = Space::box_int({2}, INT64_MIN, INT64_MAX),
+        {.name = "features",
+         .space = Space::box_int({2}, INT64_MIN, INT64_MAX),
          .default_value = Observation(std::vector<int64_t>{0, 0})},
-        {.name = "ratio", .space = Space::scalar_double(), .deterministic = true,
+        {.name = "ratio",
+         .space = Space::scalar_double(),
+         .deterministic = true,
          .default_value = Observation(0.0)},
-        {.name = "expensive", .space = Space::string(), .default_value = Observation(""),
+        {.name = "expensive",
+         .space = Space::string(),
+         .default_value = Observation(""),
          .shared_cacheable = true},
     };
   }
@@ -113,20 +123,33 @@ class ToySession : public CompilationSession {
         if (hang_) std::this_thread::sleep_for(std::chrono::hours(1));
         ++value_;
         break;
-      case 1: --value_; break;
-      case 2: value_ *= 2; break;
-      case 3: break;
-      case 4: value_ = 0; break;
-      case 5: throw SessionError("the toy compiler crashed on purpose");
-      case 6: r.end_of_episode = true; break;
+      case 1:
+        --value_;
+        break;
+      case 2:
+        value_ *= 2;
+        break;
+      case 3:
+        break;
+      case 4:
+        value_ = 0;
+        break;
+      case 5:
+        throw SessionError("the toy compiler crashed on purpose");
+      case 6:
+        r.end_of_episode = true;
+        break;
       case 7:
         if (space_ != "toy-more") {
           space_ = "toy-more";
           r.new_action_space = make_space(true);
         }
         break;
-      case 8: value_ *= 3; break;
-      default: throw SessionError("unexpected action");
+      case 8:
+        value_ *= 3;
+        break;
+      default:
+        throw SessionError("unexpected action");
     }
     if (value_ > (int64_t{1} << 40) || value_ < -(int64_t{1} << 40)) value_ = before;
     ++steps_;
@@ -144,7 +167,8 @@ class ToySession : public CompilationSession {
     if (s.name == "history") return history_;
     if (s.name == "features") return std::vector<int64_t>{value_, steps_};
     if (s.name == "expensive") return "cost of " + std::to_string(value_);
-    if (s.name == "ratio") return static_cast<double>(value_) / static_cast<double>(target_ ? target_ : 1);
+    if (s.name == "ratio")
+      return static_cast<double>(value_) / static_cast<double>(target_ ? target_ : 1);
     throw SessionError("unknown observation " + s.name);
   }
 
@@ -164,7 +188,8 @@ class ToySession : public CompilationSession {
   }
 
   std::vector<ValidationIssue> validate_semantics(const ValidationOptions&) override {
-    if (value_ < 0) return {{"Wrong output", "the counter went negative: " + std::to_string(value_)}};
+    if (value_ < 0)
+      return {{"Wrong output", "the counter went negative: " + std::to_string(value_)}};
     return {};
   }
 
@@ -176,8 +201,8 @@ class ToySession : public CompilationSession {
 };
 
 std::shared_ptr<const Datasets> toy_datasets() {
-  static auto ds = std::make_shared<const Datasets>(
-      std::vector<DatasetPtr>{std::make_shared<ToyDataset>()});
+  static auto ds =
+      std::make_shared<const Datasets>(std::vector<DatasetPtr>{std::make_shared<ToyDataset>()});
   return ds;
 }
 

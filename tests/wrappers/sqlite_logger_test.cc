@@ -239,8 +239,8 @@ TEST_F(SqliteLoggerTest, ReopeningAppends) {
 
 TEST_F(SqliteLoggerTest, ObservationsCanBeLeftOut) {
   {
-    auto env = SqliteLogger(make("fakeir-v0"), db_path(),
-                            SqliteLoggerOptions{.log_observations = false});
+    auto env =
+        SqliteLogger(make("fakeir-v0"), db_path(), SqliteLoggerOptions{.log_observations = false});
     env->reset();
     env->step(0);
   }

@@ -12,7 +12,6 @@ int main() {
   const int protocol_out = dup(STDOUT_FILENO);
   dup2(STDERR_FILENO, STDOUT_FILENO);
   cgym::list_envs();  // registers the built-in backends
-  return cgym::run_worker(STDIN_FILENO, protocol_out, [](const std::string& id) {
-    return cgym::global_registry().find(id);
-  });
+  return cgym::run_worker(STDIN_FILENO, protocol_out,
+                          [](const std::string& id) { return cgym::global_registry().find(id); });
 }
