@@ -14,6 +14,7 @@
 
 #include "cgym/errors.h"
 #include "internal/logging.h"
+#include "internal/rlimit.h"
 
 namespace bp = boost::process;
 namespace fs = std::filesystem;
@@ -65,23 +66,6 @@ std::string tail_lines(const std::string& text, size_t max_lines) {
   }
   return text.substr(pos);
 }
-
-namespace {
-
-struct RlimitSetup : bp::extend::handler {
-  size_t bytes;
-  explicit RlimitSetup(size_t b) : bytes(b) {}
-  template <typename Executor>
-  void on_exec_setup(Executor&) const {
-    if (bytes) {
-      struct rlimit r;
-      r.rlim_cur = r.rlim_max = bytes;
-      setrlimit(RLIMIT_AS, &r);
-    }
-  }
-};
-
-}  // namespace
 
 ProcessResult run_process(const ProcessOptions& o) {
   if (o.argv.empty()) throw InvalidArgument("run_process: empty argument vector");

@@ -24,6 +24,7 @@
 #include "cgym/util.h"
 #include "internal/logging.h"
 #include "internal/paths.h"
+#include "internal/rlimit.h"
 
 namespace bp = boost::process;
 namespace fs = std::filesystem;
@@ -188,19 +189,6 @@ json action_space_to_json(const ActionSpace& s) {
   if (type == "ProcessError") throw ProcessError(what, {}, -1, "");
   throw SessionError(type == "SessionError" ? what : type + ": " + what);
 }
-
-struct RlimitSetup : bp::extend::handler {
-  size_t bytes;
-  explicit RlimitSetup(size_t b) : bytes(b) {}
-  template <typename Executor>
-  void on_exec_setup(Executor&) const {
-    if (bytes) {
-      struct rlimit r;
-      r.rlim_cur = r.rlim_max = bytes;
-      setrlimit(RLIMIT_AS, &r);
-    }
-  }
-};
 
 std::string describe_status(int status) {
   if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
