@@ -377,6 +377,9 @@ struct LlvmSession::Impl {
   // alone).
   bool verify_whole = false;
   ::llvm::SmallPtrSet<const ::llvm::Function*, 16> verify_functions;
+  // The actions that changed the module since the last verification, for
+  // the message when it fails.
+  std::string changed_by;
   std::string dead;  // why the compiler state is gone; empty while alive
 
   // Values of the current program state, shared with forks (they start from
@@ -657,6 +660,7 @@ ActionResult LlvmSession::apply_action(Action action) {
     changed = after != *s.fingerprint;
     s.fingerprint = after;
     if (changed) {
+      s.changed_by += (s.changed_by.empty() ? "" : " ") + std::string(pass.flag);
       if (whole || s.fingerprinter.module_level_changed()) {
         s.verify_whole = true;
       } else {
@@ -675,6 +679,7 @@ void LlvmSession::end_of_step(bool program_changed) {
   const bool whole = std::exchange(s.verify_whole, false);
   const auto functions = std::move(s.verify_functions);
   s.verify_functions.clear();
+  const std::string changed_by = std::exchange(s.changed_by, {});
   if (!program_changed || !s.verify_module || !s.dead.empty() || !s.module) return;
   // The whole module after module-level changes; otherwise only the bodies
   // that changed (function passes touch nothing else).
@@ -695,7 +700,11 @@ void LlvmSession::end_of_step(bool program_changed) {
     s.die("the verifier crashed");
     throw SessionError("the verifier crashed on the module after the step: " + *crash);
   }
-  if (error) throw SessionError("the module is invalid after the step: " + *error);
+  if (error) {
+    throw SessionError("the module is invalid after the step (changed by " +
+                       (changed_by.empty() ? std::string("injected passes") : changed_by) +
+                       "): " + *error);
+  }
 }
 
 Observation LlvmSession::compute_observation(const ObservationSpaceSpec& space) {

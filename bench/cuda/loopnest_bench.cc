@@ -196,8 +196,10 @@ cgym::MakeOptions search_options(const Args& a) {
   cgym::MakeOptions o;
   o.action_space = "direct";
   o.reward_space = "flops";
-  o.params = {{"backend", a.backend},     {"threads", std::to_string(a.threads)},
-              {"warmup_runs", "1"},       {"timed_runs", "3"},
+  o.params = {{"backend", a.backend},
+              {"threads", std::to_string(a.threads)},
+              {"warmup_runs", "1"},
+              {"timed_runs", "3"},
               {"max_run_seconds", "0.5"},
               // A schedule 20x slower than the naive one is not worth a
               // minute: its step fails and the search moves on.
@@ -248,7 +250,7 @@ Found run_random(const Args& a, const std::string& uri, double seconds, uint64_t
                                     {.benchmark = uri,
                                      .reward_space = "flops",
                                      .runtime_seconds = seconds,
-                                     .patience = 6,
+                                     .patience = 15,
                                      .episode_length = 25,
                                      .nproc = 1,
                                      .seed = seed});
@@ -372,13 +374,20 @@ int main(int argc, char** argv) {
   const int64_t tr = a.backend == "cuda" ? 8192 : 4096;
   struct Bw {
     std::string name, uri;
+    std::vector<std::string> hand;  // a hand-written schedule, for scale
   };
   const std::vector<Bw> bws = {
       {"pointwise n=" + std::to_string(pw),
-       "benchmark://loopnest-v0/pointwise?n=" + std::to_string(pw) + "&backend=" + a.backend},
+       "benchmark://loopnest-v0/pointwise?n=" + std::to_string(pw) + "&backend=" + a.backend,
+       a.backend == "cuda" ? std::vector<std::string>{"split_32@0", "split_32@0"}
+                           : std::vector<std::string>{"toggle_parallel@0", "toggle_vectorize@0"}},
       {"transpose " + std::to_string(tr) + "x" + std::to_string(tr),
        "benchmark://loopnest-v0/transpose?m=" + std::to_string(tr) + "&n=" + std::to_string(tr) +
-           "&backend=" + a.backend},
+           "&backend=" + a.backend,
+       // 32x32 tiles: i.0 j.0 i.1 j.1.
+       a.backend == "cuda" ? std::vector<std::string>{"split_32@0", "split_32@2", "swap_down@1"}
+                           : std::vector<std::string>{"split_32@0", "split_32@2", "swap_down@1",
+                                                      "toggle_parallel@0"}},
   };
   nlohmann::json bw_rows = nlohmann::json::array();
   for (const auto& b : bws) {
@@ -388,7 +397,8 @@ int main(int argc, char** argv) {
         cgym::cuda::Computation::from_json(nlohmann::json::parse(probe->benchmark()->program()));
     Found naive{.name = "naive"};
     Found greedy = run_greedy(a, b.uri, a.bandwidth_seconds);
-    for (Found* f : {&naive, &greedy}) {
+    Found hand{.name = "hand-written", .actions = b.hand};
+    for (Found* f : {&naive, &greedy, &hand}) {
       remeasure(a, b.uri, *f);
       const double seconds = f->gflops > 0 ? c.flop_count() / (f->gflops * 1e9) : 0;
       const double gbps = seconds > 0 ? c.min_bytes() / seconds / 1e9 : 0;

@@ -47,9 +47,7 @@ double median(std::vector<double> v) {
 // Steps per second of `num_envs` random walks on `threads` workers.
 double vector_throughput(int threads, int num_envs, double budget_seconds) {
   VectorEnv venv(
-      [](int) {
-        return make("llvm-v0", {.benchmark = "benchmark://cgym-v0/dijkstra"});
-      },
+      [](int) { return make("llvm-v0", {.benchmark = "benchmark://cgym-v0/dijkstra"}); },
       {.num_envs = num_envs, .num_threads = threads, .auto_reset = true, .seed_base = 1});
   venv.reset();
   std::vector<Action> actions(num_envs);
@@ -109,7 +107,10 @@ int main(int argc, char** argv) {
     std::vector<EnvPtr> envs;
     envs.reserve(n);
     // Warm up everything that is created once per process.
-    { auto warm = make("llvm-v0", {.benchmark = "benchmark://cgym-v0/crc32"}); warm->reset(); }
+    {
+      auto warm = make("llvm-v0", {.benchmark = "benchmark://cgym-v0/crc32"});
+      warm->reset();
+    }
     const double before = rss_mb();
     for (int i = 0; i < n; ++i) {
       envs.push_back(make("llvm-v0", {.benchmark = "benchmark://cgym-v0/crc32"}));
@@ -121,9 +122,9 @@ int main(int argc, char** argv) {
                   per_env);
     std::string ours = buf;
     std::snprintf(buf, sizeof buf, "%.0f MB for 1,000 envs", per_env * 1000);
-    rows.push_back({"RSS of live llvm-v0 envs on crc32", ours, "(process before: " +
-                                                                 std::to_string(static_cast<int>(before)) + " MB)",
-                    buf, "<= 1 GB for 1,000"});
+    rows.push_back({"RSS of live llvm-v0 envs on crc32", ours,
+                    "(process before: " + std::to_string(static_cast<int>(before)) + " MB)", buf,
+                    "<= 1 GB for 1,000"});
     std::cerr << "memory: " << per_env << " MB per env\n";
   }
 

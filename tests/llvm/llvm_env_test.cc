@@ -190,7 +190,7 @@ TEST(LlvmInit, BenchmarksThatDoNotLoadRaiseBenchmarkInitError) {
 
 std::vector<Action> random_actions(std::mt19937_64& rng, int n) {
   std::vector<Action> out;
-  for (int i = 0; i < n; ++i) out.push_back(action_space().sample(rng));
+  for (int i = 0; i < n; ++i) out.push_back(sample_stable_action(rng));
   return out;
 }
 

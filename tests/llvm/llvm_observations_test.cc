@@ -168,7 +168,7 @@ TEST(LlvmObservations, AutophaseTotalsMatchTheIrText) {
   auto env = make_env();
   env->reset({.benchmark = b});
   std::mt19937_64 rng(3);
-  for (int i = 0; i < 15; ++i) env->step(action_space().sample(rng));
+  for (int i = 0; i < 15; ++i) env->step(sample_stable_action(rng));
   const auto f = env->observation("AutophaseDict").as_json();
   auto truth = count_ir_text(env->observation("Ir").as<std::string>());
   EXPECT_EQ(f.at("TotalInsts").get<int64_t>(), truth["TotalInsts"]);

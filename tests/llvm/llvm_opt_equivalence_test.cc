@@ -84,7 +84,7 @@ TEST(LlvmOptEquivalence, RandomEpisodesOverBundledPrograms) {
     if (!b) continue;
     for (int episode = 0; episode < episodes; ++episode) {
       std::vector<Action> actions;
-      for (int i = 0; i < 40; ++i) actions.push_back(action_space().sample(rng));
+      for (int i = 0; i < 40; ++i) actions.push_back(sample_stable_action(rng));
       check_episode(b, actions, opt, dis);
       ++checked;
     }
@@ -105,10 +105,10 @@ TEST(LlvmOptEquivalence, ForkedEpisodes) {
     if (!b) continue;
     auto env = make_env();
     env->reset({.benchmark = b});
-    for (int i = 0; i < 25; ++i) env->step(action_space().sample(rng));
+    for (int i = 0; i < 25; ++i) env->step(sample_stable_action(rng));
     auto fork = env->fork();
     for (int i = 0; i < 25; ++i) {
-      const Action a = action_space().sample(rng);
+      const Action a = sample_stable_action(rng);
       fork->step(a);
       env->step(a);
     }

@@ -1,5 +1,7 @@
 #include "llvm_test_util.h"
 
+#include "llvm/passes.h"
+
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -13,6 +15,15 @@ BenchmarkPtr bundled(const std::string& name) {
     return cgym::llvm_datasets()->benchmark("benchmark://cgym-v0/" + name);
   } catch (const std::exception&) {
     return nullptr;
+  }
+}
+
+Action sample_stable_action(std::mt19937_64& rng) {
+  static const Action scalarizer = action_space().index("-scalarizer");
+  static const Action unify = action_space().index("-unify-loop-exits");
+  while (true) {
+    const Action a = action_space().sample(rng);
+    if (a != scalarizer && a != unify) return a;
   }
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,13 @@ BenchmarkPtr bundled(const std::string& name);
   auto var = ::cgym::llvm::testing::bundled(name);                                        \
   if (!var) GTEST_SKIP() << "benchmark://cgym-v0/" << name                                \
                          << " is not built (build the cgym_datasets target)"
+
+/// A random action, leaving out the passes that crash LLVM 19 itself (opt-19
+/// too) on some modules: -scalarizer (out-of-range constant extractelement
+/// indices) and -unify-loop-exits (a nondeterministic segmentation fault).
+/// The env survives those crashes (tests/llvm/llvm_env_test.cc), but an
+/// episode that hits one ends, which tests of long episodes do not want.
+Action sample_stable_action(std::mt19937_64& rng);
 
 /// A benchmark from LLVM IR text.
 BenchmarkPtr from_ir(const std::string& uri, const std::string& ir);
