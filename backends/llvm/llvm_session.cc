@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -199,6 +200,12 @@ const std::vector<SpaceDef>& space_defs() {
                       Observation::json(nlohmann::json::array()),
                       "The module's statements normalised as inst2vec does")});
 #endif
+    // Expensive, deterministic functions of the module alone: worth the
+    // process-wide cache keyed by state_hash() (observation_cache.h).
+    for (auto& def : d) {
+      def.spec.shared_cacheable = def.id == Obs::kObjectTextSizeBytes ||
+                                  def.id == Obs::kTextSizeBytes || def.id == Obs::kPrograml;
+    }
     return d;
   }();
   return defs;
@@ -835,6 +842,16 @@ std::unique_ptr<CompilationSession> LlvmSession::fork() const {
   c.memo = s.memo;
   c.runner = std::make_unique<PassRunner>();
   return child;
+}
+
+std::optional<std::string> LlvmSession::state_hash() {
+  Impl& s = *impl_;
+  if (!s.dead.empty() || !s.benchmark) return std::nullopt;
+  ::llvm::Module& module = s.get_module();
+  if (!s.fingerprint) s.fingerprint = s.fingerprinter.compute(module);
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(*s.fingerprint));
+  return std::string(text);
 }
 
 std::optional<std::string> LlvmSession::handle_session_parameter(const std::string& key,

@@ -42,6 +42,9 @@ class LlvmSession final : public CompilationSession {
   ActionResult apply_action(Action action) override;
   Observation compute_observation(const ObservationSpaceSpec& space) override;
   std::unique_ptr<CompilationSession> fork() const override;
+  /// The module's content fingerprint (64 bits, hex), the key of the shared
+  /// observation cache; nullopt once the session has died.
+  std::optional<std::string> state_hash() override;
   void end_of_step(bool program_changed) override;
   std::optional<std::string> handle_session_parameter(const std::string& key,
                                                       const std::string& value) override;

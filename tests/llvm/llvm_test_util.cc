@@ -2,6 +2,7 @@
 
 #include "llvm/passes.h"
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -19,11 +20,12 @@ BenchmarkPtr bundled(const std::string& name) {
 }
 
 Action sample_stable_action(std::mt19937_64& rng) {
-  static const Action scalarizer = action_space().index("-scalarizer");
-  static const Action unify = action_space().index("-unify-loop-exits");
+  static const Action excluded[] = {action_space().index("-scalarizer"),
+                                    action_space().index("-unify-loop-exits"),
+                                    action_space().index("-newgvn")};
   while (true) {
     const Action a = action_space().sample(rng);
-    if (a != scalarizer && a != unify) return a;
+    if (std::find(std::begin(excluded), std::end(excluded), a) == std::end(excluded)) return a;
   }
 }
 

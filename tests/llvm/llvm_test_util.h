@@ -26,11 +26,13 @@ BenchmarkPtr bundled(const std::string& name);
   if (!var) GTEST_SKIP() << "benchmark://cgym-v0/" << name                                \
                          << " is not built (build the cgym_datasets target)"
 
-/// A random action, leaving out the passes that crash LLVM 19 itself (opt-19
-/// too) on some modules: -scalarizer (out-of-range constant extractelement
-/// indices) and -unify-loop-exits (a nondeterministic segmentation fault).
-/// The env survives those crashes (tests/llvm/llvm_env_test.cc), but an
-/// episode that hits one ends, which tests of long episodes do not want.
+/// A random action, leaving out what makes LLVM 19 itself (opt-19 too) fail
+/// or differ from run to run, which tests of long, reproducible episodes do
+/// not want (docs/llvm-actions.md):
+///  - -scalarizer and -unify-loop-exits crash, or produce invalid IR, on some
+///    modules (the env survives that: tests/llvm/llvm_env_test.cc);
+///  - -newgvn leaves use lists in an order that depends on memory addresses,
+///    which later passes can turn into different IR.
 Action sample_stable_action(std::mt19937_64& rng);
 
 /// A benchmark from LLVM IR text.

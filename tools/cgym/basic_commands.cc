@@ -20,7 +20,8 @@ void add_envs_command(CLI::App& app) {
   cmd->callback([] {
     auto envs = list_envs();
     std::cout << std::left << std::setw(28) << "ENV" << std::setw(16) << "OBSERVATION"
-              << std::setw(24) << "REWARD" << "BENCHMARK\n";
+              << std::setw(24) << "REWARD"
+              << "BENCHMARK\n";
     for (const auto& e : envs) {
       auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
       std::cout << std::left << std::setw(28) << e.id << std::setw(16)
@@ -32,7 +33,8 @@ void add_envs_command(CLI::App& app) {
 }
 
 void add_spaces_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("spaces", "Print an environment's action, observation and reward spaces");
+  auto* cmd =
+      app.add_subcommand("spaces", "Print an environment's action, observation and reward spaces");
   static std::string env_id;
   cmd->add_option("--env", env_id, "The env id (see 'cgym envs')")->required();
   cmd->footer("Examples:\n  cgym spaces --env llvm-ic-v0\n  cgym spaces --env gcc-v0");
@@ -43,8 +45,8 @@ void add_spaces_command(CLI::App& app) {
       std::cout << "Action space " << space.name() << " (" << space.size() << " actions)\n";
       for (int i = 0; i < space.size(); ++i) {
         const auto& a = space.actions()[i];
-        std::cout << "  " << std::setw(5) << std::right << i << "  " << std::left
-                  << std::setw(40) << a.name << " " << a.description << "\n";
+        std::cout << "  " << std::setw(5) << std::right << i << "  " << std::left << std::setw(40)
+                  << a.name << " " << a.description << "\n";
       }
       std::cout << "\n";
     }
@@ -64,11 +66,6 @@ void add_spaces_command(CLI::App& app) {
                 << "\n";
     }
   });
-}
-
-void add_all_commands(CLI::App& app) {
-  add_envs_command(app);
-  add_spaces_command(app);
 }
 
 }  // namespace cgym::cli

@@ -1,0 +1,188 @@
+// Search: reusable autotuning loops over any Env (random search, greedy
+// search, hill climbing) and the helpers that report their results.
+//
+//   auto result = cgym::random_search(
+//       [] { return cgym::make("llvm-ic-v0"); },
+//       {.benchmark = "benchmark://cgym-v0/crc32", .runtime_seconds = 10, .nproc = 2});
+//   std::cout << result.best_reward << " " << result.best_commandline << "\n";
+//
+// Every search maximises the env's default reward space (or the one named in
+// its options): the reward of an action sequence is the episode's cumulative
+// reward after it. Episodes are restarted from a fork() of the freshly reset
+// state, which is cheaper than a reset() that reloads the program.
+//
+// Threads: random_search() runs `nproc` worker threads; each owns its env
+// (made by the factory, or forked from the caller's env on the caller's
+// thread before the workers start). Callbacks (on_progress, on_step) are
+// always called on the caller's thread. Exceptions thrown in a worker stop
+// the search and are rethrown to the caller.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cgym/env.h"
+#include "cgym/spaces.h"
+#include "cgym/state.h"
+
+namespace cgym {
+
+/// Makes a new env. random_search() calls it from several threads at once, so
+/// it must be thread-safe (cgym::make() is).
+using EnvFactory = std::function<EnvPtr()>;
+
+/// A snapshot of a running search.
+struct SearchProgress {
+  double seconds = 0.0;   ///< since the search started
+  uint64_t episodes = 0;  ///< episodes finished (random search) or rounds (greedy)
+  uint64_t steps = 0;     ///< env steps taken, forks tried by greedy included
+  double best_reward = 0.0;
+  /// The fraction of the budget used, in [0, 1] (the larger of the time and
+  /// step fractions); nullopt when the search has no budget (greedy until no
+  /// action improves).
+  std::optional<double> fraction_done;
+};
+
+/// What a search found.
+struct SearchResult {
+  std::string env_id;
+  std::string benchmark;     ///< the benchmark URI searched
+  std::string reward_space;  ///< the reward maximised
+  /// The best action sequence, as indices replayable from the reset state,
+  /// and as action names (same order).
+  std::vector<Action> best_actions;
+  std::vector<std::string> best_action_names;
+  /// The episode reward of best_actions (0 when nothing beat the reset state).
+  double best_reward = 0.0;
+  /// The env's commandline() after best_actions.
+  std::string best_commandline;
+  uint64_t episodes = 0;
+  uint64_t steps = 0;
+  double seconds = 0.0;
+  /// One record each time the best reward improved, plus a final one.
+  std::vector<SearchProgress> progress;
+
+  /// The result as a CompilerGym state (walltime = seconds).
+  EnvState state() const;
+  /// Everything above as JSON (results.json).
+  nlohmann::json to_json() const;
+};
+
+struct RandomSearchOptions {
+  /// The benchmark to search; empty keeps the env's (the factory's default,
+  /// or the caller's env's current benchmark).
+  std::string benchmark;
+  /// The reward to maximise; empty uses the env's default reward space.
+  /// Throws LookupError when neither names a reward space.
+  std::string reward_space;
+  /// Budget: stop after this many seconds (0 = no time limit) ...
+  double runtime_seconds = 0.0;
+  /// ... or after this many steps in total over every agent (0 = no limit).
+  /// At least one of the two must be set (InvalidArgument otherwise).
+  uint64_t steps = 0;
+  /// An episode ends after this many consecutive steps that did not improve
+  /// its best reward (CompilerGym's patience). Must be >= 1.
+  int patience = 5;
+  /// The most steps in one episode (0 = no limit other than patience).
+  int episode_length = 0;
+  /// Worker threads, each with its own env. Must be >= 1.
+  int nproc = 1;
+  /// Agent i draws from Rng(seed + i): with nproc = 1 and a step budget a
+  /// search is reproducible.
+  uint64_t seed = 0;
+  /// Called on the caller's thread about every progress_interval_seconds.
+  std::function<void(const SearchProgress&)> on_progress;
+  double progress_interval_seconds = 1.0;
+};
+
+/// Random search: `nproc` agents each run random episodes from the reset
+/// state (restarting from a fork of it) until the budget runs out; an episode
+/// ends on patience, episode_length, done, or a failed step. Returns the best
+/// prefix of any episode. The best sequence is replayed once at the end to
+/// read its command line.
+/// Throws InvalidArgument for bad options, LookupError for an unknown
+/// benchmark or reward space, and whatever the factory or env throws.
+SearchResult random_search(const EnvFactory& make_env, const RandomSearchOptions& options);
+/// The same, with agents forked from `env`'s current state (`env` is reset
+/// first when it is not in an episode or options.benchmark is set, and its
+/// reward space is set to options.reward_space when given; nothing else
+/// changes it). best_actions and best_reward count from that state;
+/// best_commandline also holds the actions `env` had taken before.
+SearchResult random_search(Env& env, const RandomSearchOptions& options);
+
+/// The reward of one action tried on a fork of the current state.
+struct ActionScore {
+  Action action = 0;
+  std::string name;
+  double reward = 0.0;
+  bool failed = false;  ///< the step failed (error_type set)
+  bool done = false;    ///< the step ended the episode
+  bool had_no_effect = false;
+  std::string error;  ///< error_type: error_details when failed
+};
+
+/// Tries every action of the current action space on its own fork of `env`
+/// and returns the scores sorted best first (failed steps last). `env` must
+/// be in an episode with a default reward space (StateError otherwise); it is
+/// not changed.
+std::vector<ActionScore> try_all_actions(Env& env);
+
+struct GreedySearchOptions {
+  /// The most actions to apply (0 = until no action improves).
+  int steps = 0;
+  /// Stop early after this many seconds (0 = no limit).
+  double runtime_seconds = 0.0;
+  /// An action must earn more than this to be applied.
+  double min_improvement = 0.0;
+  /// Called on the caller's thread after each applied action.
+  std::function<void(const ActionScore&, const SearchProgress&)> on_step;
+};
+
+/// Greedy search: repeatedly tries every action on a fork of the current
+/// state (try_all_actions) and applies the best one to `env`, stopping when no
+/// action earns more than min_improvement or a limit is reached. `env` must
+/// be in an episode with a default reward space; it ends in the best state
+/// found. best_actions and best_reward count only the actions this call
+/// applied (from a freshly reset env, that is the whole episode);
+/// best_commandline is env.commandline() at the end.
+SearchResult greedy_search(Env& env, const GreedySearchOptions& options = {});
+
+struct HillClimbOptions {
+  /// The number of random actions to try.
+  int steps = 100;
+  /// Stop early after this many seconds (0 = no limit).
+  double runtime_seconds = 0.0;
+  uint64_t seed = 0;
+  /// Called on the caller's thread after each kept action.
+  std::function<void(const ActionScore&, const SearchProgress&)> on_step;
+};
+
+/// Hill climbing: tries `steps` random actions, each on a fork of the current
+/// state, and keeps (applies to `env`) those that earn a positive reward.
+/// Same preconditions and result as greedy_search().
+SearchResult hill_climb(Env& env, const HillClimbOptions& options = {});
+
+// ---- reporting ----------------------------------------------------------
+
+/// The geometric mean of `values` as CompilerGym computes it: 0 when the list
+/// is empty or any value is <= 0.
+double geomean(const std::vector<double>& values);
+
+/// progress.csv: the header "seconds,episodes,steps,best_reward" and one row
+/// per record.
+std::string progress_csv(const std::vector<SearchProgress>& progress);
+
+/// Writes the outputs of a search into `dir` (created when missing), each
+/// atomically: best_actions.txt (one action name per line),
+/// best_commandline.txt, progress.csv and results.json (to_json() merged with
+/// `extra`). Throws IoError.
+void write_search_outputs(const std::filesystem::path& dir, const SearchResult& result,
+                          const nlohmann::json& extra = nlohmann::json::object());
+
+}  // namespace cgym

@@ -1,0 +1,174 @@
+// Greedy search and hill climbing. Both probe candidate actions on forks so
+// that the caller's env only ever takes the actions that are kept; a kept
+// action is then re-applied to the env itself, because an Env held by
+// reference cannot be swapped for the fork that already took it.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "cgym/errors.h"
+#include "cgym/search.h"
+
+namespace cgym {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void check_searchable(Env& env, const char* who) {
+  if (env.is_closed()) throw StateError(std::string(who) + ": the env is closed");
+  if (!env.in_episode()) {
+    throw StateError(std::string(who) + ": the env is not in an episode; call reset() first");
+  }
+  if (!env.reward_space() || env.reward_space()->empty()) {
+    std::string valid;
+    for (const auto& r : env.reward_spaces()) valid += (valid.empty() ? "" : ", ") + r.name;
+    throw StateError(std::string(who) + ": env " + env.env_id() +
+                     " has no default reward space; set one with set_reward_space() (valid: " +
+                     (valid.empty() ? std::string("none") : valid) + ")");
+  }
+}
+
+ActionScore score_of(const std::string& name, Action a, const StepResult& r) {
+  ActionScore s;
+  s.action = a;
+  s.name = name;
+  s.reward = r.reward;
+  s.failed = r.info.failed();
+  s.done = r.done;
+  s.had_no_effect = r.info.action_had_no_effect;
+  if (s.failed) s.error = r.info.error_type + ": " + r.info.error_details;
+  return s;
+}
+
+// A local search starts its result from the env's current state: only the
+// actions it applies count.
+struct LocalRun {
+  Env& env;
+  Clock::time_point start = Clock::now();
+  size_t first_action;
+  SearchResult result;
+  double total = 0.0;
+
+  explicit LocalRun(Env& e) : env(e), first_action(e.actions().size()) {
+    result.env_id = env.env_id();
+    result.benchmark = env.benchmark() ? env.benchmark()->uri() : "";
+    result.reward_space = env.reward_space().value_or("");
+  }
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - start).count(); }
+  SearchProgress progress(std::optional<double> fraction) const {
+    return {.seconds = seconds(),
+            .episodes = result.episodes,
+            .steps = result.steps,
+            .best_reward = total,
+            .fraction_done = fraction};
+  }
+  // Applies a probed action to the env; false when the real step failed
+  // (possible only for nondeterministic compilers), which ends the search.
+  bool apply(ActionScore& score) {
+    const std::string name = score.name;
+    auto r = env.step(score.action);
+    ++result.steps;
+    if (r.info.failed()) return false;
+    score.reward = r.reward;
+    total += r.reward;
+    result.best_actions.push_back(score.action);
+    result.best_action_names.push_back(name);
+    result.progress.push_back(progress(std::nullopt));
+    return !r.done;
+  }
+  SearchResult finish() {
+    result.best_reward = total;
+    result.best_commandline = env.commandline();
+    result.seconds = seconds();
+    auto last = progress(1.0);
+    result.progress.push_back(last);
+    return std::move(result);
+  }
+};
+
+}  // namespace
+
+std::vector<ActionScore> try_all_actions(Env& env) {
+  check_searchable(env, "try_all_actions");
+  std::vector<ActionScore> scores;
+  const int n = env.action_space().size();
+  scores.reserve(static_cast<size_t>(n));
+  for (Action a = 0; a < n; ++a) {
+    auto fork = env.fork();
+    auto r = fork->step(a);
+    scores.push_back(score_of(env.action_space().action_name(a), a, r));
+  }
+  // Ties go to the lower action index, so that results are reproducible.
+  // (std::sort with an explicit tie-break: libstdc++'s stable_sort uses
+  // get_temporary_buffer, which clang flags as deprecated in C++20.)
+  std::sort(scores.begin(), scores.end(), [](const ActionScore& x, const ActionScore& y) {
+    if (x.failed != y.failed) return !x.failed;
+    if (x.reward != y.reward) return x.reward > y.reward;
+    return x.action < y.action;
+  });
+  return scores;
+}
+
+SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
+  check_searchable(env, "greedy_search");
+  if (options.steps < 0) {
+    throw InvalidArgument("greedy_search: steps must be >= 0 (0 = until no action improves), got " +
+                          std::to_string(options.steps));
+  }
+  if (options.runtime_seconds < 0) {
+    throw InvalidArgument("greedy_search: runtime_seconds must be >= 0 (0 = no limit)");
+  }
+  LocalRun run(env);
+  while (options.steps == 0 || static_cast<int>(run.result.best_actions.size()) < options.steps) {
+    if (options.runtime_seconds > 0 && run.seconds() >= options.runtime_seconds) break;
+    auto scores = try_all_actions(env);
+    ++run.result.episodes;
+    run.result.steps += scores.size();
+    if (scores.empty() || scores.front().failed ||
+        !(scores.front().reward > options.min_improvement)) {
+      break;
+    }
+    ActionScore best = scores.front();
+    bool go_on = run.apply(best);
+    if (options.on_step) {
+      std::optional<double> fraction;
+      if (options.steps > 0) {
+        fraction = static_cast<double>(run.result.best_actions.size()) / options.steps;
+      }
+      options.on_step(best, run.progress(fraction));
+    }
+    if (!go_on) break;
+  }
+  return run.finish();
+}
+
+SearchResult hill_climb(Env& env, const HillClimbOptions& options) {
+  check_searchable(env, "hill_climb");
+  if (options.steps < 0) {
+    throw InvalidArgument("hill_climb: steps must be >= 0, got " + std::to_string(options.steps));
+  }
+  if (options.runtime_seconds < 0) {
+    throw InvalidArgument("hill_climb: runtime_seconds must be >= 0 (0 = no limit)");
+  }
+  LocalRun run(env);
+  Rng rng(options.seed);
+  for (int i = 0; i < options.steps; ++i) {
+    if (options.runtime_seconds > 0 && run.seconds() >= options.runtime_seconds) break;
+    Action a = env.action_space().sample(rng);
+    auto fork = env.fork();
+    auto r = fork->step(a);
+    ++run.result.steps;
+    ++run.result.episodes;
+    if (r.info.failed() || !(r.reward > 0)) continue;
+    ActionScore score = score_of(env.action_space().action_name(a), a, r);
+    bool go_on = run.apply(score);
+    if (options.on_step) {
+      options.on_step(score, run.progress(static_cast<double>(i + 1) / options.steps));
+    }
+    if (!go_on) break;
+  }
+  return run.finish();
+}
+
+}  // namespace cgym

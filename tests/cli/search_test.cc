@@ -1,0 +1,244 @@
+// The search library (cgym/search.h) on the toy backend, whose optimum is
+// known: from benchmark://toy-v0/1 (target 10) the best reachable state is
+// value 10, and DistanceOz pays delta / max(9 - 4, 1), so the best episode
+// reward is 9 / 5 = 1.8. From toy-v0/8 it is 2 / max(2 - 1, 1) = 2, two
+// "inc" away: random episodes find it quickly (crash and end stop an episode
+// with probability 1/4 per step, so long sequences are rare).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "cgym/search.h"
+#include "toy/toy_backend.h"
+
+namespace cgym {
+namespace {
+
+constexpr double kBest = 1.8;
+
+EnvPtr toy_env(const std::string& benchmark = "benchmark://toy-v0/1") {
+  toy::register_toy_envs();
+  auto env = make("toy-reward-v0");
+  env->reset({.benchmark = benchmark});
+  return env;
+}
+
+// The reward and final value of replaying `names` from a fresh reset.
+std::pair<double, int64_t> replay(const std::vector<std::string>& names,
+                                  const std::string& benchmark = "benchmark://toy-v0/1") {
+  auto env = toy_env(benchmark);
+  double total = 0;
+  for (const auto& n : names) total += env->step(env->action_space().index(n)).reward;
+  return {total, env->observation("value").as<int64_t>()};
+}
+
+TEST(TryAllActions, ScoresEveryActionOnForksSortedBestFirst) {
+  auto env = toy_env();
+  auto scores = try_all_actions(*env);
+  ASSERT_EQ(scores.size(), 8u);
+  // At value 1: inc and double both reach 2 (distance 9 -> 8): 1/5.
+  EXPECT_EQ(scores[0].name, "inc");
+  EXPECT_NEAR(scores[0].reward, 0.2, 1e-12);
+  EXPECT_EQ(scores[1].name, "double");
+  EXPECT_NEAR(scores[1].reward, 0.2, 1e-12);
+  EXPECT_TRUE(scores.back().failed);
+  EXPECT_EQ(scores.back().name, "crash");
+  EXPECT_NE(scores.back().error.find("crashed on purpose"), std::string::npos);
+  // The env itself did not move.
+  EXPECT_TRUE(env->actions().empty());
+  EXPECT_EQ(env->observation("value").as<int64_t>(), 1);
+}
+
+TEST(TryAllActions, NeedsAnEpisodeAndAReward) {
+  toy::register_toy_envs();
+  auto env = make("toy-reward-v0");
+  EXPECT_THROW(try_all_actions(*env), StateError);
+  auto plain = make("toy-v0");
+  plain->reset();
+  try {
+    try_all_actions(*plain);
+    FAIL() << "expected StateError";
+  } catch (const StateError& e) {
+    EXPECT_NE(std::string(e.what()).find("DistanceOz"), std::string::npos) << e.what();
+  }
+}
+
+TEST(GreedySearch, ReachesTheOptimumAndStops) {
+  auto env = toy_env();
+  std::vector<std::string> stepped;
+  auto result = greedy_search(*env, {.on_step = [&](const ActionScore& s, const SearchProgress&) {
+    stepped.push_back(s.name);
+  }});
+  EXPECT_NEAR(result.best_reward, kBest, 1e-9);
+  EXPECT_EQ(env->observation("value").as<int64_t>(), 10);
+  EXPECT_EQ(result.best_action_names, stepped);
+  // 1 -> 2 -> 4 -> 8 -> 9 -> 10: ties go to the lower index (inc before double).
+  EXPECT_EQ(stepped, (std::vector<std::string>{"inc", "double", "double", "inc", "inc"}));
+  EXPECT_EQ(result.best_commandline, env->commandline());
+  EXPECT_EQ(result.best_commandline, "toyc --inc --double --double --inc --inc prog.toy");
+  // Five applied rounds plus the one that found no improvement, 8 tries each.
+  EXPECT_EQ(result.episodes, 6u);
+  EXPECT_EQ(result.steps, 6u * 8u + 5u);
+  EXPECT_EQ(replay(result.best_action_names).first, result.best_reward);
+  EXPECT_EQ(result.state().commandline, result.best_commandline);
+  EXPECT_EQ(result.state().benchmark, "benchmark://toy-v0/1");
+}
+
+TEST(GreedySearch, HonoursTheStepLimit) {
+  auto env = toy_env();
+  auto result = greedy_search(*env, {.steps = 2});
+  EXPECT_EQ(result.best_actions.size(), 2u);
+  EXPECT_NEAR(result.best_reward, 0.6, 1e-9);  // 1 -> 2 -> 4
+  EXPECT_EQ(env->observation("value").as<int64_t>(), 4);
+}
+
+TEST(HillClimb, KeepsOnlyImprovingActions) {
+  auto env = toy_env();
+  int kept = 0;
+  auto result = hill_climb(
+      *env, {.steps = 200, .seed = 3, .on_step = [&](const ActionScore& s, const SearchProgress&) {
+               EXPECT_GT(s.reward, 0);
+               ++kept;
+             }});
+  EXPECT_EQ(static_cast<int>(result.best_actions.size()), kept);
+  EXPECT_EQ(result.steps, 200u + static_cast<uint64_t>(kept));
+  const int64_t value = env->observation("value").as<int64_t>();
+  EXPECT_NEAR(result.best_reward, (9.0 - std::abs(10 - value)) / 5.0, 1e-9);
+  // 200 tries find 10 from 1 (inc alone gets there).
+  EXPECT_EQ(value, 10);
+  EXPECT_EQ(replay(result.best_action_names).second, 10);
+}
+
+TEST(RandomSearch, FindsTheOptimumWithinAStepBudget) {
+  toy::register_toy_envs();
+  std::vector<std::thread::id> callback_threads;
+  auto result = random_search(
+      [] { return make("toy-reward-v0"); },
+      {.benchmark = "benchmark://toy-v0/8",
+       .steps = 3000,
+       .patience = 6,
+       .nproc = 2,
+       .seed = 1,
+       .on_progress =
+           [&](const SearchProgress&) { callback_threads.push_back(std::this_thread::get_id()); },
+       .progress_interval_seconds = 0.01});
+  EXPECT_EQ(result.steps, 3000u);
+  EXPECT_GT(result.episodes, 10u);
+  EXPECT_NEAR(result.best_reward, 2.0, 1e-9);
+  auto [reward, value] = replay(result.best_action_names, "benchmark://toy-v0/8");
+  EXPECT_NEAR(reward, result.best_reward, 1e-9);
+  EXPECT_EQ(value, 10);
+  EXPECT_EQ(result.env_id, "toy-reward-v0");
+  EXPECT_EQ(result.reward_space, "DistanceOz");
+  EXPECT_EQ(result.benchmark, "benchmark://toy-v0/8");
+  // The command line is the replayed episode's.
+  auto env = toy_env("benchmark://toy-v0/8");
+  for (Action a : result.best_actions) env->step(a);
+  EXPECT_EQ(result.best_commandline, env->commandline());
+  // Progress: increasing best rewards, a final record, all on this thread.
+  ASSERT_GE(result.progress.size(), 2u);
+  for (size_t i = 1; i + 1 < result.progress.size(); ++i) {
+    EXPECT_GT(result.progress[i].best_reward, result.progress[i - 1].best_reward);
+  }
+  EXPECT_EQ(result.progress.back().steps, 3000u);
+  ASSERT_FALSE(callback_threads.empty());
+  for (auto id : callback_threads) EXPECT_EQ(id, std::this_thread::get_id());
+}
+
+TEST(RandomSearch, IsReproducibleWithOneAgentAndASeed) {
+  toy::register_toy_envs();
+  RandomSearchOptions o{.benchmark = "benchmark://toy-v0/3", .steps = 200, .seed = 42};
+  auto factory = [] { return make("toy-reward-v0"); };
+  auto a = random_search(factory, o);
+  auto b = random_search(factory, o);
+  EXPECT_EQ(a.best_actions, b.best_actions);
+  EXPECT_EQ(a.best_reward, b.best_reward);
+  EXPECT_EQ(a.episodes, b.episodes);
+  o.seed = 43;
+  auto c = random_search(factory, o);
+  EXPECT_EQ(c.steps, 200u);
+}
+
+TEST(RandomSearch, ForksTheCallersEnvAndLeavesItAlone) {
+  auto env = toy_env();
+  env->step(env->action_space().index("inc"));  // value 2: the search starts here
+  auto result = random_search(*env, {.steps = 500, .nproc = 2, .seed = 5});
+  EXPECT_EQ(env->actions().size(), 1u);
+  EXPECT_EQ(env->observation("value").as<int64_t>(), 2);
+  // From 2 the best is 8 more: 8 / 5.
+  EXPECT_LE(result.best_reward, 1.6 + 1e-9);
+  EXPECT_GT(result.best_reward, 0);
+  EXPECT_TRUE(result.best_commandline.starts_with("toyc --inc"));
+}
+
+TEST(RandomSearch, StopsOnTheTimeBudget) {
+  toy::register_toy_envs();
+  auto result =
+      random_search([] { return make("toy-reward-v0"); }, {.runtime_seconds = 0.3, .nproc = 2});
+  EXPECT_GE(result.seconds, 0.3);
+  EXPECT_LT(result.seconds, 5.0);
+  EXPECT_GT(result.steps, 0u);
+}
+
+TEST(RandomSearch, RejectsBadOptionsWithClearMessages) {
+  toy::register_toy_envs();
+  auto factory = [] { return make("toy-reward-v0"); };
+  auto message = [&](const RandomSearchOptions& o) -> std::string {
+    try {
+      random_search(factory, o);
+    } catch (const Error& e) {
+      return std::string(e.type_name()) + ": " + e.what();
+    }
+    return "no error";
+  };
+  EXPECT_NE(message({}).find("InvalidArgument: random_search: give a budget"), std::string::npos);
+  EXPECT_NE(message({.steps = 10, .patience = 0}).find("patience must be >= 1"), std::string::npos);
+  EXPECT_NE(message({.steps = 10, .nproc = 0}).find("nproc must be >= 1"), std::string::npos);
+  EXPECT_NE(message({.benchmark = "benchmark://nope-v0/1", .steps = 10}).find("LookupError"),
+            std::string::npos);
+  EXPECT_NE(message({.reward_space = "Nope", .steps = 10}).find("LookupError"), std::string::npos);
+  // An env without a default reward: the message names the valid ones.
+  std::string m;
+  try {
+    random_search([] { return make("toy-v0"); }, {.steps = 10});
+  } catch (const LookupError& e) {
+    m = e.what();
+  }
+  EXPECT_NE(m.find("Distance, DistanceNorm, DistanceOz"), std::string::npos) << m;
+  // ... and with one named, it runs.
+  auto r = random_search([] { return make("toy-v0"); }, {.reward_space = "Distance", .steps = 50});
+  EXPECT_EQ(r.reward_space, "Distance");
+}
+
+TEST(Geomean, FollowsCompilerGym) {
+  EXPECT_DOUBLE_EQ(geomean({1.0, 4.0}), 2.0);
+  EXPECT_DOUBLE_EQ(geomean({2.0}), 2.0);
+  EXPECT_NEAR(geomean({1.01, 1.05, 0.98}), std::cbrt(1.01 * 1.05 * 0.98), 1e-12);
+  EXPECT_EQ(geomean({}), 0.0);
+  EXPECT_EQ(geomean({1.0, 0.0}), 0.0);
+  EXPECT_EQ(geomean({1.0, -2.0}), 0.0);
+}
+
+TEST(SearchOutputs, WritesFourFiles) {
+  auto env = toy_env();
+  auto result = greedy_search(*env, {.steps = 2});
+  TempDir dir("search-test");
+  auto out = dir.path() / "nested" / "out";
+  write_search_outputs(out, result, {{"note", "hello"}});
+  EXPECT_EQ(read_file(out / "best_actions.txt"), "inc\ndouble\n");
+  EXPECT_EQ(read_file(out / "best_commandline.txt"), "toyc --inc --double prog.toy\n");
+  auto csv = read_file(out / "progress.csv");
+  EXPECT_TRUE(csv.starts_with("seconds,episodes,steps,best_reward\n")) << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 3);  // header, 2 steps, final
+  auto json = nlohmann::json::parse(read_file(out / "results.json"));
+  EXPECT_EQ(json["note"], "hello");
+  EXPECT_EQ(json["benchmark"], "benchmark://toy-v0/1");
+  EXPECT_EQ(json["best_actions"], (std::vector<std::string>{"inc", "double"}));
+  EXPECT_NEAR(json["best_reward"].get<double>(), 0.6, 1e-9);
+  EXPECT_EQ(json["progress"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace cgym
