@@ -100,7 +100,8 @@ const std::vector<SpaceDef>& space_defs() {
     runtime.dtype = ObservationType::kDoubleVector;
     runtime.low = 0.0;
     const Observation no_count(int64_t{0});
-    d.push_back({Obs::kIr, spec("Ir", Space::string(), std::string(), "The module as LLVM IR text")});
+    d.push_back(
+        {Obs::kIr, spec("Ir", Space::string(), std::string(), "The module as LLVM IR text")});
     d.push_back({Obs::kIrSha1, spec("IrSha1", Space::string(40, 40), std::string(40, '0'),
                                     "SHA-1 of the Ir text, 40 hex characters")});
     d.push_back({Obs::kBitcode, spec("Bitcode", Space::bytes(), Bytes{},
@@ -113,25 +114,25 @@ const std::vector<SpaceDef>& space_defs() {
                  spec("InstCount", Space::box_int({kInstCountSize}, 0, kMaxInt),
                       std::vector<int64_t>(kInstCountSize, 0),
                       "TotalInsts, TotalBlocks, TotalFuncs, then one count per LLVM 19 opcode")});
-    d.push_back({Obs::kInstCountDict, spec("InstCountDict", Space::dict(),
-                                           Observation::json(nlohmann::json::object()),
-                                           "InstCount as {\"<Name>Count\": n}")});
-    d.push_back({Obs::kInstCountNorm,
-                 spec("InstCountNorm", Space::box_double({kInstCountSize - 1}, 0.0, 1.0),
-                      std::vector<double>(kInstCountSize - 1, 0.0),
-                      "InstCount[1:] / max(TotalInsts, 1)")});
+    d.push_back({Obs::kInstCountDict,
+                 spec("InstCountDict", Space::dict(), Observation::json(nlohmann::json::object()),
+                      "InstCount as {\"<Name>Count\": n}")});
+    d.push_back(
+        {Obs::kInstCountNorm,
+         spec("InstCountNorm", Space::box_double({kInstCountSize - 1}, 0.0, 1.0),
+              std::vector<double>(kInstCountSize - 1, 0.0), "InstCount[1:] / max(TotalInsts, 1)")});
     d.push_back({Obs::kInstCountNormDict, spec("InstCountNormDict", Space::dict(),
                                                Observation::json(nlohmann::json::object()),
                                                "InstCountNorm as {\"<Name>Density\": x}")});
     d.push_back({Obs::kAutophase,
                  spec("Autophase", Space::box_int({kAutophaseSize}, 0, kMaxInt),
                       std::vector<int64_t>(kAutophaseSize, 0), "The 56 Autophase features")});
-    d.push_back({Obs::kAutophaseDict, spec("AutophaseDict", Space::dict(),
-                                           Observation::json(nlohmann::json::object()),
-                                           "Autophase as {\"<Name>\": n}")});
-    d.push_back({Obs::kIrInstructionCount,
-                 spec("IrInstructionCount", Space::scalar_int(0, kMaxInt), no_count,
-                      "The number of instructions in the module")});
+    d.push_back({Obs::kAutophaseDict,
+                 spec("AutophaseDict", Space::dict(), Observation::json(nlohmann::json::object()),
+                      "Autophase as {\"<Name>\": n}")});
+    d.push_back(
+        {Obs::kIrInstructionCount, spec("IrInstructionCount", Space::scalar_int(0, kMaxInt),
+                                        no_count, "The number of instructions in the module")});
     const char* levels[] = {"O0", "O3", "Oz"};
     for (int i = 0; i < 3; ++i) {
       d.push_back({static_cast<Obs>(static_cast<int>(Obs::kIrInstructionCountO0) + i),
@@ -147,39 +148,37 @@ const std::vector<SpaceDef>& space_defs() {
                       "for the module's triple, PIC, codegen -O2)",
                       true)});
     for (int i = 0; i < 3; ++i) {
-      d.push_back({static_cast<Obs>(static_cast<int>(Obs::kObjectTextSizeO0) + i),
-                   spec(std::string("ObjectTextSize") + levels[i], Space::scalar_int(0, kMaxInt),
-                        no_count,
-                        std::string("ObjectTextSizeBytes after default<") + levels[i] + ">",
-                        true, true)});
+      d.push_back(
+          {static_cast<Obs>(static_cast<int>(Obs::kObjectTextSizeO0) + i),
+           spec(std::string("ObjectTextSize") + levels[i], Space::scalar_int(0, kMaxInt), no_count,
+                std::string("ObjectTextSizeBytes after default<") + levels[i] + ">", true, true)});
     }
     d.push_back({Obs::kTextSizeBytes,
                  spec("TextSizeBytes", Space::scalar_int(0, kMaxInt), no_count,
                       "Bytes of .text in the linked executable (buildable benchmarks)", true)});
     for (int i = 0; i < 3; ++i) {
-      d.push_back({static_cast<Obs>(static_cast<int>(Obs::kTextSizeO0) + i),
-                   spec(std::string("TextSize") + levels[i], Space::scalar_int(0, kMaxInt),
-                        no_count, std::string("TextSizeBytes after default<") + levels[i] + ">",
-                        true, true)});
+      d.push_back(
+          {static_cast<Obs>(static_cast<int>(Obs::kTextSizeO0) + i),
+           spec(std::string("TextSize") + levels[i], Space::scalar_int(0, kMaxInt), no_count,
+                std::string("TextSizeBytes after default<") + levels[i] + ">", true, true)});
     }
-    d.push_back({Obs::kIsBuildable,
-                 spec("IsBuildable", Space::boolean(), false,
-                      "The benchmark defines main and can be linked into an executable", false,
-                      true)});
+    d.push_back(
+        {Obs::kIsBuildable,
+         spec("IsBuildable", Space::boolean(), false,
+              "The benchmark defines main and can be linked into an executable", false, true)});
     d.push_back({Obs::kIsRunnable,
                  spec("IsRunnable", Space::boolean(), false,
                       "The benchmark is buildable and has a reference output to check runs "
                       "against",
                       false, true)});
-    d.push_back({Obs::kRuntime,
-                 spec("Runtime", runtime, std::vector<double>{},
-                      "Seconds of each run of the built program (runtime_runs runs after "
-                      "runtime_warmup warm-up runs)",
-                      true, false, false)});
-    d.push_back({Obs::kBuildtime,
-                 spec("Buildtime", Space::scalar_double(0.0), 0.0,
-                      "Seconds clang took to build the executable from the module", true, false,
-                      false)});
+    d.push_back(
+        {Obs::kRuntime, spec("Runtime", runtime, std::vector<double>{},
+                             "Seconds of each run of the built program (runtime_runs runs after "
+                             "runtime_warmup warm-up runs)",
+                             true, false, false)});
+    d.push_back({Obs::kBuildtime, spec("Buildtime", Space::scalar_double(0.0), 0.0,
+                                       "Seconds clang took to build the executable from the module",
+                                       true, false, false)});
     d.push_back({Obs::kCpuInfo,
                  spec("CpuInfo", Space::dict(), Observation::json(nlohmann::json::object()),
                       "The host CPU: name, cores_count, cache sizes and counts (-1 when absent)",
@@ -192,13 +191,13 @@ const std::vector<SpaceDef>& space_defs() {
     d.push_back({Obs::kProgramlJson,
                  spec("ProgramlJson", Space::dict(), Observation::json(nlohmann::json::object()),
                       "The ProGraML graph as networkx node-link JSON")});
-    d.push_back({Obs::kLexedIr,
-                 spec("LexedIr", Space::dict(), Observation::json(nlohmann::json::object()),
-                      "The tokens of the Ir text: ids, kinds, categories, values")});
-    d.push_back({Obs::kInst2vecPreprocessedText,
-                 spec("Inst2vecPreprocessedText", Space::dict(),
-                      Observation::json(nlohmann::json::array()),
-                      "The module's statements normalised as inst2vec does")});
+    d.push_back(
+        {Obs::kLexedIr, spec("LexedIr", Space::dict(), Observation::json(nlohmann::json::object()),
+                             "The tokens of the Ir text: ids, kinds, categories, values")});
+    d.push_back(
+        {Obs::kInst2vecPreprocessedText,
+         spec("Inst2vecPreprocessedText", Space::dict(), Observation::json(nlohmann::json::array()),
+              "The module's statements normalised as inst2vec does")});
 #endif
     // Expensive, deterministic functions of the module alone: worth the
     // process-wide cache keyed by state_hash() (observation_cache.h).
@@ -528,10 +527,10 @@ struct LlvmSession::Impl {
     for (int i = 0; i < runtime_warmup + runtime_runs; ++i) {
       const ProcessResult r = run_benchmark_program(*benchmark, exe.path, cwd);
       if (!r.ok()) {
-        throw SessionError("running '" + benchmark->uri() + "' failed (" +
-                           (r.timed_out ? std::string("timeout")
-                                        : "exit code " + std::to_string(r.exit_code)) +
-                           "): " + tail_lines(r.stderr_data, 10));
+        throw SessionError(
+            "running '" + benchmark->uri() + "' failed (" +
+            (r.timed_out ? std::string("timeout") : "exit code " + std::to_string(r.exit_code)) +
+            "): " + tail_lines(r.stderr_data, 10));
       }
       if (i >= runtime_warmup) out.push_back(r.seconds);
     }
@@ -662,8 +661,8 @@ ActionResult LlvmSession::apply_action(Action action) {
   bool changed = false;
   if (!preserved.areAllPreserved() || !trusted) {
     const bool whole = !trusted || log.whole_module;
-    const uint64_t after = whole ? s.fingerprinter.compute(module)
-                                 : s.fingerprinter.update(module, log.functions);
+    const uint64_t after =
+        whole ? s.fingerprinter.compute(module) : s.fingerprinter.update(module, log.functions);
     changed = after != *s.fingerprint;
     s.fingerprint = after;
     if (changed) {
@@ -731,8 +730,8 @@ Observation LlvmSession::compute_observation(const ObservationSpaceSpec& space) 
       return Observation(s.ir());
     case Obs::kIrSha1: {
       const std::string& text = s.ir();
-      const auto digest = ::llvm::SHA1::hash(::llvm::ArrayRef<uint8_t>(
-          reinterpret_cast<const uint8_t*>(text.data()), text.size()));
+      const auto digest = ::llvm::SHA1::hash(
+          ::llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
       return Observation(::llvm::toHex(digest, /*LowerCase=*/true));
     }
     case Obs::kBitcode:
@@ -837,8 +836,8 @@ std::unique_ptr<CompilationSession> LlvmSession::fork() const {
   // (CloneModule would), and parsing on first use keeps fork() itself cheap.
   s.bitcode();
   c.pending_bitcode = s.memo.bitcode;
-  c.pending_extras = s.module ? std::make_shared<const ModuleExtras>(capture_extras(*s.module))
-                              : s.pending_extras;
+  c.pending_extras =
+      s.module ? std::make_shared<const ModuleExtras>(capture_extras(*s.module)) : s.pending_extras;
   c.memo = s.memo;
   c.runner = std::make_unique<PassRunner>();
   return child;
