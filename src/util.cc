@@ -64,25 +64,53 @@ fs::path transient_cache_dir() {
   return fs::temp_directory_path() / ("cgym-" + user_name());
 }
 
+namespace {
+
+// The directory of the loaded libcgym_core, or empty when unknown.
+const fs::path& core_library_dir() {
+  static const fs::path dir = [] {
+    Dl_info info{};
+    if (!dladdr(reinterpret_cast<void*>(&running_from_build_tree), &info) || !info.dli_fname) {
+      return fs::path();
+    }
+    std::error_code ec;
+    return fs::weakly_canonical(info.dli_fname, ec).parent_path();
+  }();
+  return dir;
+}
+
+// `relative` (from the installed library directory) resolved against where
+// the library really is, when that exists; else the configured `fallback`.
+fs::path installed_dir(const char* relative, const char* fallback) {
+  if (!core_library_dir().empty()) {
+    std::error_code ec;
+    const fs::path p = (core_library_dir() / relative).lexically_normal();
+    if (fs::is_directory(p, ec)) return p;
+  }
+  return fallback;
+}
+
+}  // namespace
+
 bool running_from_build_tree() {
   // The library lives under the build directory: use what was built there
   // (datasets, the worker). Installed: use the installation's.
   static const bool from_build = [] {
-    Dl_info info{};
-    if (!dladdr(reinterpret_cast<void*>(&running_from_build_tree), &info) || !info.dli_fname) {
-      return false;
-    }
+    if (core_library_dir().empty()) return false;
     std::error_code ec;
-    const std::string lib = fs::weakly_canonical(info.dli_fname, ec).string();
+    const std::string lib = core_library_dir().string();
     const std::string build = fs::weakly_canonical(CGYM_BUILD_LIB_DIR, ec).string();
-    return !build.empty() && lib.rfind(build + "/", 0) == 0;
+    return !build.empty() && (lib == build || lib.rfind(build + "/", 0) == 0);
   }();
   return from_build;
 }
 
+fs::path installed_bin_dir() { return installed_dir(CGYM_LIB_TO_BIN_DIR, CGYM_INSTALL_BIN_DIR); }
+
 fs::path data_dir() {
   if (auto v = env_or_empty("CGYM_DATA_DIR"); !v.empty()) return v;
-  return running_from_build_tree() ? CGYM_BUILD_DATA_DIR : CGYM_INSTALL_DATA_DIR;
+  if (running_from_build_tree()) return CGYM_BUILD_DATA_DIR;
+  return installed_dir(CGYM_LIB_TO_DATA_DIR, CGYM_INSTALL_DATA_DIR);
 }
 
 std::string read_file(const fs::path& path) {
@@ -138,13 +166,18 @@ void write_file_atomic(const fs::path& path, std::string_view data) {
 
 TempDir::TempDir(const std::string& prefix, const fs::path& parent) {
   const fs::path base = parent.empty() ? transient_cache_dir() : parent;
+  // Without an explicit parent the user did not choose the place: say how to.
+  const std::string hint =
+      parent.empty() ? " (set CGYM_TRANSIENT_CACHE to a writable directory)" : "";
   std::error_code ec;
   fs::create_directories(base, ec);
-  if (ec) throw IoError("cannot create directory '" + base.string() + "': " + ec.message());
+  if (ec) {
+    throw IoError("cannot create directory '" + base.string() + "': " + ec.message() + hint);
+  }
   std::string tmpl = (base / (prefix + "-XXXXXX")).string();
   if (!mkdtemp(tmpl.data())) {
     throw IoError("cannot create a temporary directory in '" + base.string() +
-                  "': " + std::strerror(errno));
+                  "': " + std::strerror(errno) + hint);
   }
   path_ = tmpl;
 }

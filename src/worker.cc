@@ -458,7 +458,7 @@ fs::path worker_program(const std::string& configured) {
         running_from_build_tree() && ok(p)) {
       return p;
     }
-    if (const auto p = fs::path(CGYM_INSTALL_BIN_DIR) / "cgym-worker"; ok(p)) return p;
+    if (const auto p = installed_bin_dir() / "cgym-worker"; ok(p)) return p;
     if (auto p = find_program("cgym-worker")) return *p;
   }
   std::string where;
