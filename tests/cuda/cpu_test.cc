@@ -260,9 +260,11 @@ TEST_F(CpuBackend, MissingCompilerIsAClearError) {
 }
 
 TEST_F(CpuBackend, SlowRunsTimeOut) {
-  const auto c = Computation::make(Kind::kMatmul, {{"m", 512}, {"n", 512}, {"k", 512}});
+  // A naive 1024^3 matmul takes well over a second on any CPU here; 512^3
+  // finished within the limit on an idle machine.
+  const auto c = Computation::make(Kind::kMatmul, {{"m", 1024}, {"n", 1024}, {"k", 1024}});
   Settings s = fast_settings();
-  s.run.timeout_seconds = 0.05;
+  s.run.timeout_seconds = 0.02;
   EXPECT_THROW(evaluator(c, s).flops(Schedule::naive(c)), TimeoutError);
 }
 
