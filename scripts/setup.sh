@@ -11,7 +11,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   csmith libcsmith-dev libxxhash-dev
   libreadline-dev zlib1g-dev libzstd-dev libopenblas-dev
-  clang-format
+  clang-format doxygen
+  libtorch-dev
 )
 
 missing=()

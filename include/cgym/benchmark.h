@@ -23,41 +23,44 @@ namespace cgym {
 
 /// A parsed benchmark URI.
 struct BenchmarkUri {
-  std::string scheme;   ///< "benchmark", "generator", "file", ...
-  std::string dataset;  ///< "cgym-v0"; empty for file://
-  std::string path;     ///< "crc32", "42", "/abs/path.c"
-  std::map<std::string, std::string> params;
-  std::string fragment;
+  std::string scheme;                         ///< "benchmark", "generator", "file", ...
+  std::string dataset;                        ///< "cgym-v0"; empty for file://
+  std::string path;                           ///< "crc32", "42", "/abs/path.c"
+  std::map<std::string, std::string> params;  ///< the ?key=value&... query, sorted by key
+  std::string fragment;                       ///< the text after '#' (empty when none)
 
   /// Parses `text`. Throws InvalidArgument with the expected form when the
   /// text is not a URI (empty, bad scheme, missing dataset).
   static BenchmarkUri parse(std::string_view text);
   /// "scheme://dataset", the name of the dataset the URI belongs to.
   std::string dataset_name() const;
-  /// The canonical text: scheme://dataset/path[?params][#fragment].
+  /// The canonical text: scheme://dataset/path[?params][\#fragment].
   std::string to_string() const;
 };
 
 /// The format of Benchmark::program.
 enum class ProgramFormat {
-  kLlvmBitcode,
-  kLlvmIr,
-  kC,
-  kCxx,
-  kLoopNest,  ///< a loop-nest description (JSON)
-  kOther,
+  kLlvmBitcode,  ///< LLVM bitcode bytes
+  kLlvmIr,       ///< LLVM IR text
+  kC,            ///< C source
+  kCxx,          ///< C++ source
+  kLoopNest,     ///< a loop-nest description (JSON)
+  kOther,        ///< anything else
 };
+/// The format's name, for messages.
 const char* to_string(ProgramFormat format);
 
 /// One source file of a benchmark.
 struct SourceFile {
-  std::string name;  ///< file name, relative, e.g. "crc32.c"
-  std::string contents;
+  std::string name;      ///< file name, relative, e.g. "crc32.c"
+  std::string contents;  ///< the file's text
 };
 
 /// A program to compile, and how to build, run and check it.
 struct BenchmarkData {
+  /// The benchmark's URI (required).
   std::string uri;
+  /// The format of `program`.
   ProgramFormat format = ProgramFormat::kOther;
   /// The program in `format` (bitcode bytes, IR text, C source, JSON).
   std::string program;
@@ -80,17 +83,26 @@ struct BenchmarkData {
   nlohmann::json metadata = nlohmann::json::object();
 };
 
+/// An immutable program to compile, with its build, run and check data.
+/// Shared between envs as a BenchmarkPtr; safe to read from many threads.
 class Benchmark {
  public:
+  /// Takes `data` and hashes its program. Throws InvalidArgument when the URI
+  /// is empty.
   explicit Benchmark(BenchmarkData data);
 
+  /// Builds a shared Benchmark (see the constructor).
   static std::shared_ptr<const Benchmark> make(BenchmarkData data) {
     return std::make_shared<const Benchmark>(std::move(data));
   }
 
+  /// The benchmark's URI.
   const std::string& uri() const { return data_.uri; }
+  /// The format of program().
   ProgramFormat format() const { return data_.format; }
+  /// The program in format() (bitcode bytes, IR text, C source, JSON).
   const std::string& program() const { return data_.program; }
+  /// Everything the benchmark was built from.
   const BenchmarkData& data() const { return data_; }
   /// A stable 128-bit hash of the program, as 32 hex characters. Suitable
   /// as a cache key across runs.
@@ -103,6 +115,7 @@ class Benchmark {
   std::string hash_;
 };
 
+/// A shared, immutable benchmark.
 using BenchmarkPtr = std::shared_ptr<const Benchmark>;
 
 /// A stable 128-bit hash (XXH3) of `data` as 32 hex characters.

@@ -32,6 +32,8 @@
 #include "cgym/wrappers/validation.h"
 #include "cgym/wrappers/wrapper.h"
 
+/// cgym: compiler optimization decisions as Gym-style environments. Start
+/// with make() and the Env interface; docs/api.md is the guided tour.
 namespace cgym {
 
 /// Creates an env by id. Throws LookupError listing the valid ids, or

@@ -21,23 +21,36 @@ namespace cgym {
 
 /// Everything a backend provides to build an env.
 struct CompilerEnvConfig {
+  /// The id the env is registered under, e.g. "llvm-v0".
   std::string env_id;
   /// Creates a session. Called once at env creation (to read the spaces),
   /// and at each reset(). May throw EnvironmentNotSupported.
   std::function<std::unique_ptr<CompilationSession>(std::shared_ptr<const SessionContext>)>
       make_session;
+  /// The reward spaces the env offers; each episode tracks clones of them.
   std::vector<std::shared_ptr<const RewardSpace>> reward_spaces;
+  /// Resolves benchmark URIs given to reset() (nullptr: only Benchmark objects work).
   std::shared_ptr<const Datasets> datasets;
+  /// The benchmark URI the first reset() uses when none is given ("" = none:
+  /// reset() then requires ResetOptions::benchmark).
   std::string default_benchmark;
   /// "" means the first action space.
   std::string default_action_space;
+  /// The default observation space ("" = none).
   std::string default_observation_space;
+  /// The default reward space ("" = none).
   std::string default_reward_space;
   /// Params this backend accepts in MakeOptions::params; others are
   /// rejected with a LookupError listing these.
   std::vector<std::string> known_params;
 };
 
+/// The Env implemented on top of a CompilationSession.
+///
+/// It keeps the episode bookkeeping (actions, rewards, walltime, cached
+/// observations) so that a backend only implements the session. fork()
+/// forks the session and copies the bookkeeping, so incremental rewards stay
+/// correct in both copies.
 class CompilerEnv final : public Env, private ObservationSource {
  public:
   /// Throws EnvironmentNotSupported when the session cannot be created,

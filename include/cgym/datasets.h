@@ -43,8 +43,8 @@ namespace cgym {
 // ---- tools ------------------------------------------------------------------
 
 /// An LLVM 19 tool such as "llvm-link", "opt", "llvm-as", "llvm-dis",
-/// "llvm-stress": `<name>-19` on PATH, else /usr/lib/llvm-19/bin/<name>, else
-/// <name> next to clang_program(). Throws EnvironmentNotSupported naming
+/// "llvm-stress": `<name>-19` on PATH, else `/usr/lib/llvm-19/bin/<name>`, else
+/// `<name>` next to clang_program(). Throws EnvironmentNotSupported naming
 /// what was looked for and the Debian package that provides it.
 std::filesystem::path llvm_tool(const std::string& name);
 
@@ -56,14 +56,14 @@ const std::vector<std::string>& bitcode_compile_flags();
 
 /// benchmark://cgym-v0: the C programs under `root` (data_dir()/"cgym-v0"),
 /// listed by root/manifest.json (an array of {name, sources, link_flags,
-/// category, description}) and built to root/<name>/<name>.bc at build time.
+/// category, description}) and built to `root/<name>/<name>.bc` at build time.
 ///
 /// Each benchmark: format kLlvmBitcode; program = the .bc bytes; sources =
 /// the manifest's sources followed by the headers (*.h) found next to them
 /// (compile only the .c files); link_flags from the manifest;
-/// reference_output = <name>/expected_output.txt; build_command = the
+/// reference_output = `<name>/expected_output.txt`; build_command = the
 /// command that builds the program from its sources
-/// (clang-19 <sources> -o <name> <link flags>); metadata: category,
+/// (`clang-19 <sources> -o <name> <link flags>`); metadata: category,
 /// description, run_command ["./<name>"], bitcode_command.
 ///
 /// The manifest is read on first use. Benchmarks are loaded once per URI and
@@ -76,6 +76,7 @@ DatasetPtr make_bundled_dataset(const std::filesystem::path& root = data_dir() /
 
 // ---- generators ---------------------------------------------------------------
 
+/// Options of the csmith generator dataset.
 struct CsmithOptions {
   /// Build the program at -O0 and run it to record its reference output
   /// (adds about 0.2 s per benchmark). When the run fails or takes longer
@@ -83,6 +84,7 @@ struct CsmithOptions {
   /// benchmark is still returned but is not runnable, and
   /// metadata["reference_output_error"] says why.
   bool compute_reference_output = true;
+  /// Limit on the reference run, in seconds.
   double reference_timeout_seconds = 2.0;
   /// Limit on csmith itself and on each compile.
   double tool_timeout_seconds = 60.0;
@@ -95,7 +97,7 @@ struct CsmithOptions {
 /// dataset version instead.
 const std::vector<std::string>& csmith_flags();
 
-/// generator://csmith-v0/<seed>: `csmith --seed <seed> <csmith_flags()>`.
+/// `generator://csmith-v0/<seed>`: `csmith --seed <seed> <csmith_flags()>`.
 /// `format` kC: program = the C source, sources = {"csmith-<seed>.c"},
 /// compile_flags = {"-I/usr/include/csmith"}. kLlvmBitcode: also compiled
 /// with clang-19 (bitcode_compile_flags(), -I/usr/include/csmith, -w).
@@ -105,8 +107,8 @@ const std::vector<std::string>& csmith_flags();
 /// give a BenchmarkInitError saying to install csmith and libcsmith-dev.
 DatasetPtr make_csmith_dataset(ProgramFormat format, const CsmithOptions& options = {});
 
-/// generator://llvm-stress-v0/<seed>: `llvm-stress-19 --seed=<seed>
-/// --size=100`. The program is the IR text, format kLlvmIr (the LLVM
+/// `generator://llvm-stress-v0/<seed>`:
+/// `llvm-stress-19 --seed=<seed> --size=100`. The program is the IR text, format kLlvmIr (the LLVM
 /// backend parses it; the core links no LLVM). Not runnable: the module has
 /// no main. Infinite, like csmith-v0.
 DatasetPtr make_llvm_stress_dataset(double tool_timeout_seconds = 60.0);
@@ -133,7 +135,7 @@ DatasetPtr make_file_dataset(ProgramFormat target);
 /// Compiles and links several files (any supported extensions; .ll and .bc
 /// are linked in as they are) into one benchmark with `compiler_flags`
 /// added to every compile. Relative paths are taken from the current
-/// directory. URI benchmark://user-v0/<hash>, where the hash covers the
+/// directory. URI `benchmark://user-v0/<hash>`, where the hash covers the
 /// program, sources and flags; the URI resolves through llvm_datasets() /
 /// gcc_datasets() while the returned object is alive. For target kC the
 /// files must all be C (or all C++: kCxx) and program is the first file;
@@ -154,7 +156,7 @@ BenchmarkPtr make_benchmark(const std::vector<std::filesystem::path>& files,
 /// metadata["dropped_flags"]). Relative sources and include/library paths
 /// are resolved against `working_dir` (default: the current directory).
 /// build_command keeps the original words. URI
-/// benchmark://clang-v0/<hash> (resolvable like user-v0). Throws
+/// `benchmark://clang-v0/<hash>` (resolvable like user-v0). Throws
 /// InvalidArgument for a command with no source file or with inputs that
 /// are not sources (.o, .a, .so), and BenchmarkInitError when it does not
 /// compile.
@@ -165,7 +167,7 @@ BenchmarkPtr make_benchmark_from_command_line(const std::string& command_line,
 /// A finite dataset of every supported file under `root` (recursively,
 /// sorted by relative path, so the order is stable), named
 /// "benchmark://<name>"; each file is one benchmark with URI
-/// benchmark://<name>/<path relative to root>, loaded as make_file_dataset
+/// `benchmark://<name>/<path relative to root>`, loaded as make_file_dataset
 /// would load it for `target`. `name` must look like a dataset name
 /// (letters, digits, '-', '_', '.'). The file list is read once, at
 /// creation. A URI never escapes root: ".." components, absolute paths and

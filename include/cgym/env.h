@@ -44,8 +44,10 @@ struct StepInfo {
   /// Set when the step failed: the error class ("SessionError", ...) and
   /// what happened. The episode is over; call reset().
   std::string error_type;
+  /// A human-readable description of the failure (empty when the step succeeded).
   std::string error_details;
 
+  /// True when the step failed, i.e. error_type is set.
   bool failed() const { return !error_type.empty(); }
 };
 
@@ -55,7 +57,10 @@ struct StepResult {
   Observation observation;
   /// The default reward space's reward (0 when there is none).
   double reward = 0.0;
+  /// The episode is over: the environment reached a terminal state, a step
+  /// failed (see StepInfo::failed()) or a limit ended it (StepInfo::truncated).
   bool done = false;
+  /// Extra facts about the step.
   StepInfo info;
   /// The values of StepOptions::observation_spaces, in that order.
   std::vector<Observation> observations;
@@ -65,7 +70,9 @@ struct StepResult {
 
 /// Extra observations and rewards to compute in the same step.
 struct StepOptions {
+  /// Names of observation spaces whose values fill StepResult::observations.
   std::vector<std::string> observation_spaces;
+  /// Names of reward spaces whose rewards fill StepResult::rewards.
   std::vector<std::string> reward_spaces;
 };
 
@@ -73,6 +80,7 @@ struct StepOptions {
 struct ResetOptions {
   /// A URI, a Benchmark object, or nothing (keep the current benchmark).
   std::variant<std::monostate, std::string, BenchmarkPtr> benchmark;
+  /// The name of the action space to use (unset keeps the current one).
   std::optional<std::string> action_space;
   /// "" means no default observation.
   std::optional<std::string> observation_space;
@@ -82,6 +90,13 @@ struct ResetOptions {
   StepOptions extra;
 };
 
+/// The Gym-style interface every environment and every wrapper implements.
+///
+/// An Env is owned by a std::unique_ptr (EnvPtr) and closed by its
+/// destructor. Call reset() before step(); after close() every call except
+/// close(), is_closed() and the destructor throws StateError. Compiler
+/// failures never throw out of step(): they end the episode with done = true
+/// and StepInfo::error_type set. Use one thread at a time per Env.
 class Env {
  public:
   virtual ~Env() = default;
@@ -103,24 +118,34 @@ class Env {
   virtual std::unique_ptr<Env> fork() = 0;
   /// Releases the compiler and the working directory. Idempotent.
   virtual void close() = 0;
+  /// True once close() has been called.
   virtual bool is_closed() const = 0;
 
+  /// The registered id this env was made from, e.g. "llvm-ic-v0".
   virtual std::string env_id() const = 0;
+  /// The version string the backend's compiler reports.
   virtual std::string compiler_version() const = 0;
 
   /// The current action space.
   virtual const ActionSpace& action_space() const = 0;
+  /// Every action space the env offers (choose one with ResetOptions::action_space).
   virtual const std::vector<ActionSpace>& action_spaces() const = 0;
+  /// Every observation space the env offers.
   virtual const std::vector<ObservationSpaceSpec>& observation_spaces() const = 0;
   /// Throws LookupError listing the valid names.
   virtual const ObservationSpaceSpec& observation_space_spec(const std::string& name) const = 0;
+  /// Every reward space the env offers.
   virtual std::vector<RewardSpaceSpec> reward_spaces() const = 0;
-  /// The default observation and reward spaces (nullopt when none).
+  /// The default observation space (nullopt when none).
   virtual std::optional<std::string> observation_space() const = 0;
+  /// The default reward space (nullopt when none).
   virtual std::optional<std::string> reward_space() const = 0;
-  /// Changes the default observation/reward space ("" = none) mid-episode.
-  /// Setting a reward space starts tracking it from the current state.
+  /// Changes the default observation space ("" = none), also mid-episode.
+  /// Throws LookupError for an unknown name, StateError after close().
   virtual void set_observation_space(const std::string& name) = 0;
+  /// Changes the default reward space ("" = none), also mid-episode. Setting
+  /// a reward space starts tracking it from the current state. Throws
+  /// LookupError for an unknown name, StateError after close().
   virtual void set_reward_space(const std::string& name) = 0;
 
   /// The value of an observation for the current program state. Computed
@@ -142,6 +167,7 @@ class Env {
   virtual double episode_walltime() const = 0;
   /// The current benchmark (nullptr before the first reset()).
   virtual BenchmarkPtr benchmark() const = 0;
+  /// The datasets of benchmarks this env can load (empty when it has none).
   virtual const Datasets& datasets() const = 0;
   /// True between a successful reset() and a step that ended the episode.
   virtual bool in_episode() const = 0;
@@ -167,6 +193,7 @@ class Env {
   virtual std::string send_session_parameter(const std::string& key, const std::string& value) = 0;
 };
 
+/// An owning pointer to an environment; its destructor closes the env.
 using EnvPtr = std::unique_ptr<Env>;
 
 }  // namespace cgym

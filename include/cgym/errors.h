@@ -20,6 +20,7 @@ namespace cgym {
 /// Base of every exception thrown by cgym.
 class Error : public std::runtime_error {
  public:
+  /// An error with `message` as what().
   explicit Error(const std::string& message) : std::runtime_error(message) {}
   /// The class name, e.g. "BenchmarkInitError"; used as StepInfo::error_type.
   virtual const char* type_name() const noexcept { return "Error"; }
@@ -28,6 +29,7 @@ class Error : public std::runtime_error {
 #define CGYM_DEFINE_ERROR(Name, Base)                                 \
   class Name : public Base {                                          \
    public:                                                            \
+    /** An error with `message` as what(). */                         \
     explicit Name(const std::string& message) : Base(message) {}      \
     const char* type_name() const noexcept override { return #Name; } \
   }
@@ -59,17 +61,21 @@ CGYM_DEFINE_ERROR(IoError, Error);
 /// could not be started. Carries the command line and the tail of stderr.
 class ProcessError : public SessionError {
  public:
+  /// A failure of the process `argv`; see exit_code() for its meaning.
   ProcessError(const std::string& message, std::vector<std::string> argv, int exit_code,
                std::string stderr_tail)
       : SessionError(message),
         argv_(std::move(argv)),
         exit_code_(exit_code),
         stderr_tail_(std::move(stderr_tail)) {}
+  /// "ProcessError".
   const char* type_name() const noexcept override { return "ProcessError"; }
+  /// The command line of the process.
   const std::vector<std::string>& argv() const { return argv_; }
   /// The exit status, or -signal when the child was killed by a signal, or
   /// -1 when it could not be started.
   int exit_code() const { return exit_code_; }
+  /// The last lines (at most 20 from check_process()) the process wrote to stderr.
   const std::string& stderr_tail() const { return stderr_tail_; }
 
  private:
@@ -82,6 +88,7 @@ class ProcessError : public SessionError {
 class TimeoutError : public ProcessError {
  public:
   using ProcessError::ProcessError;
+  /// "TimeoutError".
   const char* type_name() const noexcept override { return "TimeoutError"; }
 };
 

@@ -37,13 +37,25 @@
 
 namespace cgym {
 
+/// A ProGraML program graph as a plain C++ value: the decoded form of the
+/// LLVM env's `Programl` observation (see docs/programl.md).
 struct ProgramGraph {
   /// ProGraML's node types, with ProGraML's numbering.
-  enum class NodeType : uint8_t { kInstruction = 0, kVariable = 1, kConstant = 2 };
+  enum class NodeType : uint8_t {
+    kInstruction = 0,  ///< an LLVM instruction (or the "[external]" root)
+    kVariable = 1,     ///< a used SSA value: an instruction's result or an argument
+    kConstant = 2      ///< a distinct constant operand (a global variable, a function, ...)
+  };
   /// ProGraML's edge flows, with ProGraML's numbering.
-  enum class EdgeFlow : uint8_t { kControl = 0, kData = 1, kCall = 2 };
+  enum class EdgeFlow : uint8_t {
+    kControl = 0,  ///< control flow between instructions
+    kData = 1,     ///< data flow between instructions and variables/constants
+    kCall = 2      ///< a call site to the callee's entry, or a callee's exit back to it
+  };
 
+  /// One node of the graph.
   struct Node {
+    /// What the node stands for.
     NodeType type = NodeType::kInstruction;
     /// Instruction: the opcode name ("add", "br", ...), or "[external]" for
     /// the root, or "; undefined function" for a function without a body.
@@ -58,42 +70,51 @@ struct ProgramGraph {
     /// Module-wide index of the basic block (blocks numbered in module
     /// order), -1 where there is none (root, constants, bodiless functions).
     int32_t block = -1;
+    /// Member-wise equality.
     bool operator==(const Node&) const = default;
   };
 
+  /// One directed edge of the graph.
   struct Edge {
+    /// The kind of relation.
     EdgeFlow flow = EdgeFlow::kControl;
     int32_t source = 0;  ///< index into `nodes`
     int32_t target = 0;  ///< index into `nodes`
     /// Control: successor index of a branch (0 inside a block). Data: the
     /// operand index in the consumer (0 for producer -> variable). Call: 0.
     int32_t position = 0;
+    /// Member-wise equality.
     bool operator==(const Edge&) const = default;
   };
 
+  /// One function of the module.
   struct Function {
-    std::string name;
+    std::string name;             ///< the function's name
     bool is_declaration = false;  ///< no body in this module (external)
+    /// Member-wise equality.
     bool operator==(const Function&) const = default;
   };
 
   /// The root node, "[external]", is always node 0.
   static constexpr int32_t kRootNode = 0;
 
-  std::vector<Node> nodes;
-  std::vector<Edge> edges;
-  std::vector<Function> functions;
-  std::string module_name;  ///< the module's source file name
-  std::string target_triple;
-  std::string data_layout;
+  std::vector<Node> nodes;          ///< the nodes; node 0 is the root
+  std::vector<Edge> edges;          ///< the edges, indexing `nodes`
+  std::vector<Function> functions;  ///< the functions, indexed by Node::function
+  std::string module_name;          ///< the module's source file name
+  std::string target_triple;        ///< the module's LLVM target triple
+  std::string data_layout;          ///< the module's LLVM data layout string
 
+  /// Member-wise equality.
   bool operator==(const ProgramGraph&) const = default;
 
+  /// The number of nodes of type `type`.
   size_t count(NodeType type) const {
     size_t n = 0;
     for (const auto& node : nodes) n += node.type == type;
     return n;
   }
+  /// The number of edges of flow `flow`.
   size_t count(EdgeFlow flow) const {
     size_t n = 0;
     for (const auto& edge : edges) n += edge.flow == flow;

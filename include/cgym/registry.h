@@ -45,7 +45,9 @@ struct WorkerOptions {
 
 /// Options for make(). Unset fields take the env's defaults.
 struct MakeOptions {
+  /// The benchmark URI the first reset() loads when it is given none.
   std::optional<std::string> benchmark;
+  /// The action space to start with (by name).
   std::optional<std::string> action_space;
   /// "" means no default observation.
   std::optional<std::string> observation_space;
@@ -54,16 +56,23 @@ struct MakeOptions {
   /// Backend-specific options, e.g. {"gcc_bin", "gcc-12"} or
   /// {"backend", "cpu"}. Unknown keys are rejected by the backend.
   std::map<std::string, std::string> params;
+  /// Where the compiler session runs.
   Isolation isolation = Isolation::kInProcess;
+  /// Limits of the worker process (Isolation::kProcess only).
   WorkerOptions worker;
 };
 
 /// How to build one env id.
 struct EnvSpec {
+  /// The env id passed to make(), e.g. "llvm-ic-v0".
   std::string id;
+  /// One line for humans (shown by `cgym list`).
   std::string description;
+  /// The default observation space, for listings ("" = none).
   std::string default_observation_space;
+  /// The default reward space, for listings ("" = none).
   std::string default_reward_space;
+  /// The default benchmark URI, for listings ("" = none).
   std::string default_benchmark;
   /// For envs built on CompilerEnv (all built-ins): the backend's config.
   /// With it, make() builds the CompilerEnv and supports both isolation
@@ -73,14 +82,22 @@ struct EnvSpec {
   std::function<EnvPtr(const MakeOptions&)> factory;
 };
 
+/// A thread-safe map from env ids to EnvSpecs. Most code uses the
+/// process-wide one through cgym::make() (cgym.h).
 class Registry {
  public:
   /// Throws InvalidArgument when the id is empty, has no factory, or is
   /// already registered (unless `replace`).
   void register_env(EnvSpec spec, bool replace = false);
-  /// Throws LookupError listing the registered ids.
+  /// Builds env `id`: a CompilerEnv (or, with Isolation::kProcess, a worker
+  /// env) from the spec's config, else the spec's factory. Throws LookupError
+  /// listing the registered ids, EnvironmentNotSupported for
+  /// Isolation::kProcess on a spec without a config, and whatever building
+  /// the env throws.
   EnvPtr make(const std::string& id, const MakeOptions& options = {}) const;
+  /// Every registered spec, sorted by id.
   std::vector<EnvSpec> list() const;
+  /// The spec registered as `id`, or nullopt.
   std::optional<EnvSpec> find(const std::string& id) const;
 
  private:

@@ -33,26 +33,39 @@ class ObservationSource {
 
 /// The description of a reward space.
 struct RewardSpaceSpec {
+  /// The name used to request it, e.g. "IrInstructionCountOz".
   std::string name;
+  /// The reward of a failed step when default_negates_returns is false.
   double default_value = 0.0;
+  /// The smallest reward a step can earn (declared, for agents).
   double min = -std::numeric_limits<double>::infinity();
+  /// The largest reward a step can earn (declared, for agents).
   double max = std::numeric_limits<double>::infinity();
+  /// The same actions on the same benchmark always give the same rewards.
   bool deterministic = true;
+  /// The rewards depend on the machine (e.g. runtimes, object-code sizes).
   bool platform_dependent = false;
   /// The cumulative reward at which an episode counts as a success.
   std::optional<double> success_threshold;
   /// On a failed step, return the reward that brings the episode's
   /// cumulative reward back to 0 (CompilerGym's default_negates_returns).
   bool default_negates_returns = true;
+  /// One line for humans.
   std::string description;
 };
 
+/// A reward computed from observations: reset() when it starts tracking an
+/// episode, update() after each step. The env owns one instance per tracked
+/// space and clones it on fork(). Not thread-safe.
 class RewardSpace {
  public:
+  /// A space described by `spec`.
   explicit RewardSpace(RewardSpaceSpec spec) : spec_(std::move(spec)) {}
   virtual ~RewardSpace() = default;
 
+  /// The description of this space.
   const RewardSpaceSpec& spec() const { return spec_; }
+  /// The space's name (spec().name).
   const std::string& name() const { return spec_.name; }
 
   /// Starts tracking from the current program state.
@@ -69,9 +82,17 @@ class RewardSpace {
 /// A reward from a scalar cost observation (see the file comment).
 class CostReward : public RewardSpace {
  public:
-  enum class Mode { kDelta, kNormalized, kBaselineImprovement };
+  /// The formula (see the file comment).
+  enum class Mode {
+    kDelta,               ///< C_{t-1} - C_t
+    kNormalized,          ///< (C_{t-1} - C_t) / C_0 (divides by 1 when C_0 is 0)
+    kBaselineImprovement  ///< (C_{t-1} - C_t) / max(C_0 - C_b, 1)
+  };
+  /// What the reward is computed from.
   struct Config {
+    /// The scalar cost observation C, e.g. "IrInstructionCount".
     std::string cost_observation;
+    /// The formula.
     Mode mode = Mode::kDelta;
     /// The observation that gives C_0 (e.g. "IrInstructionCountO0"). Empty:
     /// C_0 is the cost when the space starts tracking.
@@ -82,12 +103,15 @@ class CostReward : public RewardSpace {
     double sign = 1.0;
   };
 
+  /// Throws InvalidArgument when config.cost_observation is empty, or when
+  /// mode is kBaselineImprovement without a baseline_observation.
   CostReward(RewardSpaceSpec spec, Config config);
 
   void reset(ObservationSource& observations) override;
   double update(ObservationSource& observations) override;
   std::unique_ptr<RewardSpace> clone() const override;
 
+  /// The configuration it was built with.
   const Config& config() const { return config_; }
 
  private:
@@ -96,14 +120,19 @@ class CostReward : public RewardSpace {
   double denominator_ = 1.0;
 };
 
-/// Shorthands for the three CompilerGym formulas.
+/// A CostReward with Mode::kDelta: sign * (C_{t-1} - C_t).
 std::shared_ptr<const RewardSpace> make_cost_delta_reward(RewardSpaceSpec spec,
                                                           std::string cost_observation,
                                                           double sign = 1.0);
+/// A CostReward with Mode::kNormalized: sign * (C_{t-1} - C_t) / C_0, where
+/// C_0 comes from `initial_cost_observation` ("" = the cost at reset()).
 std::shared_ptr<const RewardSpace> make_normalized_reward(RewardSpaceSpec spec,
                                                           std::string cost_observation,
                                                           std::string initial_cost_observation = "",
                                                           double sign = 1.0);
+/// A CostReward with Mode::kBaselineImprovement: (C_{t-1} - C_t) /
+/// max(C_0 - C_b, 1), where C_b comes from `baseline_observation`. Sets
+/// spec.success_threshold to 1 when it is unset.
 std::shared_ptr<const RewardSpace> make_baseline_reward(RewardSpaceSpec spec,
                                                         std::string cost_observation,
                                                         std::string baseline_observation,

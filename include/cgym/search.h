@@ -39,10 +39,10 @@ using EnvFactory = std::function<EnvPtr()>;
 
 /// A snapshot of a running search.
 struct SearchProgress {
-  double seconds = 0.0;   ///< since the search started
-  uint64_t episodes = 0;  ///< episodes finished (random search) or rounds (greedy)
-  uint64_t steps = 0;     ///< env steps taken, forks tried by greedy included
-  double best_reward = 0.0;
+  double seconds = 0.0;      ///< since the search started
+  uint64_t episodes = 0;     ///< episodes finished (random search) or rounds (greedy)
+  uint64_t steps = 0;        ///< env steps taken, forks tried by greedy included
+  double best_reward = 0.0;  ///< the best episode reward found so far
   /// The fraction of the budget used, in [0, 1] (the larger of the time and
   /// step fractions); nullopt when the search has no budget (greedy until no
   /// action improves).
@@ -51,19 +51,24 @@ struct SearchProgress {
 
 /// What a search found.
 struct SearchResult {
-  std::string env_id;
+  std::string env_id;        ///< the env searched
   std::string benchmark;     ///< the benchmark URI searched
   std::string reward_space;  ///< the reward maximised
   /// The best action sequence, as indices replayable from the reset state,
   /// and as action names (same order).
   std::vector<Action> best_actions;
+  /// The names of best_actions, in the same order.
   std::vector<std::string> best_action_names;
   /// The episode reward of best_actions (0 when nothing beat the reset state).
   double best_reward = 0.0;
   /// The env's commandline() after best_actions.
   std::string best_commandline;
+  /// Episodes finished (random search), rounds (greedy) or actions tried
+  /// (hill climbing).
   uint64_t episodes = 0;
+  /// Env steps taken in total, steps on forks included.
   uint64_t steps = 0;
+  /// Wall time of the search, in seconds.
   double seconds = 0.0;
   /// One record each time the best reward improved, plus a final one.
   std::vector<SearchProgress> progress;
@@ -74,6 +79,7 @@ struct SearchResult {
   nlohmann::json to_json() const;
 };
 
+/// Options of random_search().
 struct RandomSearchOptions {
   /// The benchmark to search; empty keeps the env's (the factory's default,
   /// or the caller's env's current benchmark).
@@ -98,6 +104,7 @@ struct RandomSearchOptions {
   uint64_t seed = 0;
   /// Called on the caller's thread about every progress_interval_seconds.
   std::function<void(const SearchProgress&)> on_progress;
+  /// Seconds between on_progress calls. Must be > 0.
   double progress_interval_seconds = 1.0;
 };
 
@@ -118,13 +125,13 @@ SearchResult random_search(Env& env, const RandomSearchOptions& options);
 
 /// The reward of one action tried on a fork of the current state.
 struct ActionScore {
-  Action action = 0;
-  std::string name;
-  double reward = 0.0;
-  bool failed = false;  ///< the step failed (error_type set)
-  bool done = false;    ///< the step ended the episode
-  bool had_no_effect = false;
-  std::string error;  ///< error_type: error_details when failed
+  Action action = 0;           ///< the action tried
+  std::string name;            ///< its name in the action space
+  double reward = 0.0;         ///< the reward its step returned
+  bool failed = false;         ///< the step failed (error_type set)
+  bool done = false;           ///< the step ended the episode
+  bool had_no_effect = false;  ///< the step left the program unchanged
+  std::string error;           ///< error_type: error_details when failed
 };
 
 /// Tries every action of the current action space on its own fork of `env`
@@ -133,6 +140,7 @@ struct ActionScore {
 /// not changed.
 std::vector<ActionScore> try_all_actions(Env& env);
 
+/// Options of greedy_search().
 struct GreedySearchOptions {
   /// The most actions to apply (0 = until no action improves).
   int steps = 0;
@@ -153,11 +161,13 @@ struct GreedySearchOptions {
 /// best_commandline is env.commandline() at the end.
 SearchResult greedy_search(Env& env, const GreedySearchOptions& options = {});
 
+/// Options of hill_climb().
 struct HillClimbOptions {
   /// The number of random actions to try.
   int steps = 100;
   /// Stop early after this many seconds (0 = no limit).
   double runtime_seconds = 0.0;
+  /// Seeds the Rng that draws the actions: the same seed tries the same actions.
   uint64_t seed = 0;
   /// Called on the caller's thread after each kept action.
   std::function<void(const ActionScore&, const SearchProgress&)> on_step;

@@ -43,6 +43,7 @@ class SessionContext {
 
   /// Backend-specific options from MakeOptions::params ("gcc_bin", ...).
   const std::map<std::string, std::string>& params() const { return params_; }
+  /// The value of option `key`, or nullopt when it was not given.
   std::optional<std::string> param(const std::string& key) const {
     auto it = params_.find(key);
     if (it == params_.end()) return std::nullopt;
@@ -78,26 +79,49 @@ struct ValidationIssue {
   std::string details;  ///< human-readable, with the differences
 };
 
+/// What Env::validate() checks.
 struct ValidationOptions {
+  /// Replay the state and compare its reward (deterministic reward spaces
+  /// only, and only when the state has a reward).
   bool check_reward = true;
+  /// Build and run a runnable benchmark and compare its output with the
+  /// reference (CompilationSession::validate_semantics()).
   bool check_semantics = true;
   /// Also build and run under AddressSanitizer + UndefinedBehaviorSanitizer.
   bool sanitizers = false;
 };
 
+/// The backend contract: one session holds one episode's compiler state.
+///
+/// CompilerEnv creates a session for each reset() (and one at env creation to
+/// read the spaces, which must not depend on a benchmark), calls init(), then
+/// apply_action() and compute_observation(); fork() deep-copies it. When a
+/// call throws, the env ends the episode and never touches the session again.
+/// A session is used by one thread at a time.
 class CompilationSession {
  public:
+  /// A session of the env described by `context`.
   explicit CompilationSession(std::shared_ptr<const SessionContext> context)
       : context_(std::move(context)) {}
   virtual ~CompilationSession() = default;
 
+  /// The compiler's version string (reported as Env::compiler_version()).
   virtual std::string compiler_version() const = 0;
+  /// The action spaces the backend offers; the first is the default.
   virtual std::vector<ActionSpace> action_spaces() const = 0;
+  /// The observation spaces the backend can compute.
   virtual std::vector<ObservationSpaceSpec> observation_spaces() const = 0;
 
+  /// Loads `benchmark` and prepares to take actions from `action_space`.
+  /// Throws BenchmarkInitError when the program cannot be loaded.
   virtual void init(const ActionSpace& action_space, BenchmarkPtr benchmark) = 0;
+  /// Applies one action (already checked to be in range). Throws
+  /// SessionError (or any std::exception) when the compiler fails.
   virtual ActionResult apply_action(Action action) = 0;
+  /// Computes the value of observation `space` for the current program.
+  /// Throws SessionError (or any std::exception) when computing fails.
   virtual Observation compute_observation(const ObservationSpaceSpec& space) = 0;
+  /// An independent deep copy of this session and its program state.
   virtual std::unique_ptr<CompilationSession> fork() const = 0;
 
   /// Called after each step whose actions changed the program (e.g. to
@@ -119,7 +143,9 @@ class CompilationSession {
     return {};
   }
 
+  /// The env's options and working directory.
   const SessionContext& context() const { return *context_; }
+  /// The shared context itself, to hand on to a fork.
   const std::shared_ptr<const SessionContext>& context_ptr() const { return context_; }
 
  private:

@@ -15,12 +15,19 @@
 
 namespace cgym {
 
+/// The result of an episode: one row of CompilerGym's state CSV.
 struct EnvState {
+  /// The benchmark URI.
   std::string benchmark;
+  /// The episode's cumulative reward; unset when the env had no reward space.
   std::optional<double> reward;
+  /// Seconds the episode took.
   double walltime = 0.0;
+  /// The episode's actions as the compiler's command line.
   std::string commandline;
 
+  /// Same benchmark and command line, and rewards equal within a relative
+  /// tolerance of 1e-5 (or both unset); walltime is ignored.
   bool operator==(const EnvState& other) const;
 };
 
@@ -35,18 +42,27 @@ void write_state_csv(std::ostream& out, const std::vector<EnvState>& states);
 std::vector<EnvState> read_state_csv(std::istream& in);
 /// Writes `states` to `path` atomically (temporary file, then rename).
 void write_state_csv_file(const std::string& path, const std::vector<EnvState>& states);
+/// Reads every row of the file at `path`. Throws IoError when it cannot be
+/// read, InvalidArgument as read_state_csv().
 std::vector<EnvState> read_state_csv_file(const std::string& path);
 
 /// The result of Env::validate().
 struct ValidationResult {
+  /// The state that was validated.
   EnvState state;
+  /// The reward was replayed and compared (a deterministic reward space).
   bool reward_validated = false;
+  /// The program was built, run and compared with its reference output.
   bool semantics_validated = false;
+  /// Every problem found; empty when the state validated.
   std::vector<ValidationIssue> errors;
+  /// Seconds the validation took.
   double walltime = 0.0;
 
+  /// True when no problem was found.
   bool okay() const { return errors.empty(); }
-  /// One line: "✅ uri  reward" or the errors.
+  /// "OK      <uri>  reward <r>", or "FAILED  <uri>" followed by one line per
+  /// error.
   std::string to_string() const;
 };
 

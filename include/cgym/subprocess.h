@@ -15,6 +15,7 @@
 
 namespace cgym {
 
+/// What child process to run, and its limits.
 struct ProcessOptions {
   /// argv[0] is the program: a path, or a name looked up on PATH.
   std::vector<std::string> argv;
@@ -34,14 +35,20 @@ struct ProcessOptions {
   size_t memory_limit_bytes = 0;
 };
 
+/// How a child process ended and what it wrote.
 struct ProcessResult {
   /// The exit status; -signal when killed by a signal.
   int exit_code = 0;
+  /// The child ran past ProcessOptions::timeout_seconds and was killed.
   bool timed_out = false;
+  /// What the child wrote to stdout (up to max_output_bytes).
   std::string stdout_data;
+  /// What the child wrote to stderr (up to max_output_bytes).
   std::string stderr_data;
+  /// Wall time of the child, in seconds.
   double seconds = 0.0;
 
+  /// True when the child exited with status 0 within its timeout.
   bool ok() const { return exit_code == 0 && !timed_out; }
 };
 

@@ -16,7 +16,7 @@ std::filesystem::path site_data_dir();
 /// else the system temp dir. Env working directories.
 std::filesystem::path transient_cache_dir();
 /// Where bundled datasets are installed: $CGYM_DATA_DIR, else the build
-/// tree's share/cgym when running from a build, else <prefix>/share/cgym.
+/// tree's share/cgym when running from a build, else `<prefix>/share/cgym`.
 std::filesystem::path data_dir();
 
 /// Reads a whole file. Throws IoError naming the path and the reason.
@@ -33,10 +33,12 @@ class TempDir {
   /// transient_cache_dir()). Throws IoError.
   explicit TempDir(const std::string& prefix = "tmp", const std::filesystem::path& parent = {});
   ~TempDir();
+  /// Takes over `other`'s directory; `other` then removes nothing.
   TempDir(TempDir&& other) noexcept;
   TempDir& operator=(TempDir&&) = delete;
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
+  /// The directory's path.
   const std::filesystem::path& path() const { return path_; }
 
  private:

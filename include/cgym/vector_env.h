@@ -36,11 +36,15 @@ namespace cgym {
 /// An exception from inside a worker, re-thrown on the caller's thread.
 class VectorEnvError : public Error {
  public:
+  /// An exception of type `type` (e.g. "StateError") with `message`, thrown
+  /// by env `env_id`; what() is "env <id>: <type>: <message>".
   VectorEnvError(int env_id, const std::string& type, const std::string& message)
       : Error("env " + std::to_string(env_id) + ": " + type + ": " + message),
         env_id_(env_id),
         type_(type) {}
+  /// "VectorEnvError".
   const char* type_name() const noexcept override { return "VectorEnvError"; }
+  /// The index of the env whose request threw.
   int env_id() const { return env_id_; }
   /// The type name of the original exception, e.g. "ActionOutOfRange".
   const std::string& original_type() const { return type_; }
@@ -50,15 +54,19 @@ class VectorEnvError : public Error {
   std::string type_;
 };
 
+/// How many envs and threads a VectorEnv has, and how it resets them.
 struct VectorEnvOptions {
+  /// The number of envs. Must be >= 1.
   int num_envs = 1;
-  /// Worker threads; 0 means std::thread::hardware_concurrency().
+  /// Worker threads; 0 means std::thread::hardware_concurrency(). Never more
+  /// than num_envs.
   int num_threads = 0;
   /// Reset an env automatically when its step returns done. The step's
   /// result is kept; the reset's result is in BatchResult::reset.
   bool auto_reset = false;
   /// Seeds are seed_base + env_id unless `seeds` gives one per env.
   uint64_t seed_base = 0;
+  /// One seed per env (empty: use seed_base). Its size must be num_envs.
   std::vector<uint64_t> seeds;
   /// Used by reset() and auto-reset.
   ResetOptions reset_options;
@@ -66,26 +74,40 @@ struct VectorEnvOptions {
 
 /// The outcome of one env's request.
 struct BatchResult {
+  /// The env the request was for.
   int env_id = 0;
+  /// The step's result (empty for a reset() request).
   StepResult step;
   /// Set when auto-reset reset the env after a done step, or by reset().
   std::optional<StepResult> reset;
 };
 
+/// N environments stepped on a pool of worker threads, synchronously
+/// (step()) or asynchronously (send() / recv()). The VectorEnv itself is
+/// used by one thread; exceptions inside workers come back as VectorEnvError.
 class VectorEnv {
  public:
   /// `factory(env_id)` makes env `env_id` (called on the caller's thread).
+  /// Throws InvalidArgument for num_envs < 1, a wrong number of seeds, or a
+  /// factory that returns null.
   VectorEnv(std::function<EnvPtr(int env_id)> factory, VectorEnvOptions options);
+  /// Waits for outstanding requests, then stops the workers and destroys the envs.
   ~VectorEnv();
   VectorEnv(const VectorEnv&) = delete;
   VectorEnv& operator=(const VectorEnv&) = delete;
 
+  /// The number of envs.
   int size() const { return static_cast<int>(envs_.size()); }
+  /// The number of worker threads.
   int num_threads() const { return static_cast<int>(workers_.size()); }
+  /// Env `env_id`, for use between calls (never while a request for it is
+  /// outstanding). Throws ActionOutOfRange for an invalid id.
   Env& env(int env_id);
   /// The seed of env `env_id`, and a random engine seeded with it (for
   /// sampling that env's actions reproducibly).
   uint64_t seed(int env_id) const;
+  /// The random engine of env `env_id`, seeded with seed(env_id). Throws
+  /// ActionOutOfRange for an invalid id.
   Rng& rng(int env_id);
 
   /// Resets every env in parallel. Results are in env order.

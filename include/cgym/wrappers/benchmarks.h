@@ -30,7 +30,9 @@ namespace cgym {
 /// list has been used.
 class StopIteration : public StateError {
  public:
+  /// An error with `message` as what().
   explicit StopIteration(const std::string& message) : StateError(message) {}
+  /// "StopIteration".
   const char* type_name() const noexcept override { return "StopIteration"; }
 };
 
@@ -43,6 +45,7 @@ class IterateOverBenchmarksWrapper final : public CopyableWrapper<IterateOverBen
 
   StepResult reset(const ResetOptions& options = {}) override;
 
+  /// The benchmark URIs, in order.
   const std::vector<std::string>& benchmarks() const { return benchmarks_; }
   /// How many benchmarks the following resets will still use.
   size_t remaining() const { return benchmarks_.size() - next_; }
@@ -60,6 +63,7 @@ class CycleOverBenchmarksWrapper final : public CopyableWrapper<CycleOverBenchma
 
   StepResult reset(const ResetOptions& options = {}) override;
 
+  /// The benchmark URIs, in order.
   const std::vector<std::string>& benchmarks() const { return benchmarks_; }
   /// The index of the benchmark the next reset() will use.
   size_t next_index() const { return next_; }
@@ -78,6 +82,7 @@ class RandomOrderBenchmarksWrapper final : public CopyableWrapper<RandomOrderBen
 
   StepResult reset(const ResetOptions& options = {}) override;
 
+  /// The benchmark URIs to pick from.
   const std::vector<std::string>& benchmarks() const { return benchmarks_; }
 
  private:
@@ -85,10 +90,13 @@ class RandomOrderBenchmarksWrapper final : public CopyableWrapper<RandomOrderBen
   Rng rng_;
 };
 
+/// Wraps `env` in an IterateOverBenchmarksWrapper.
 std::unique_ptr<IterateOverBenchmarksWrapper> IterateOverBenchmarks(
     EnvPtr env, std::vector<std::string> benchmarks);
+/// Wraps `env` in a CycleOverBenchmarksWrapper.
 std::unique_ptr<CycleOverBenchmarksWrapper> CycleOverBenchmarks(
     EnvPtr env, std::vector<std::string> benchmarks);
+/// Wraps `env` in a RandomOrderBenchmarksWrapper.
 std::unique_ptr<RandomOrderBenchmarksWrapper> RandomOrderBenchmarks(
     EnvPtr env, std::vector<std::string> benchmarks, uint64_t seed);
 

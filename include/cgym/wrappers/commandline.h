@@ -50,6 +50,7 @@ class CommandlineWithTerminalActionWrapper final
 
   /// The index of the terminal action (the last one).
   Action terminal_action() const { return action_space().size() - 1; }
+  /// The terminal action's flag (its name too), e.g. "-terminal".
   const std::string& terminal_flag() const { return flag_; }
   /// True once the terminal action ended the episode.
   bool terminated() const { return terminated_; }
@@ -65,6 +66,7 @@ class CommandlineWithTerminalActionWrapper final
   bool terminated_ = false;
 };
 
+/// Wraps `env` in a CommandlineWithTerminalActionWrapper.
 std::unique_ptr<CommandlineWithTerminalActionWrapper> CommandlineWithTerminalAction(
     EnvPtr env, std::string terminal_flag = "-terminal");
 
@@ -101,6 +103,7 @@ class ConstrainedCommandlineWrapper final
   std::vector<Action> reverse_;
 };
 
+/// Wraps `env` in a ConstrainedCommandlineWrapper.
 std::unique_ptr<ConstrainedCommandlineWrapper> ConstrainedCommandline(
     EnvPtr env, std::vector<std::string> flags, std::string name = "");
 

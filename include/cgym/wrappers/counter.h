@@ -22,18 +22,22 @@ namespace cgym {
 /// included); the two count independently afterwards.
 class CounterWrapper final : public CopyableWrapper<CounterWrapper> {
  public:
+  /// The number of calls of each kind.
   struct Counts {
-    int64_t reset = 0;
-    int64_t step = 0;
-    int64_t multistep = 0;
-    int64_t fork = 0;
-    int64_t close = 0;
+    int64_t reset = 0;      ///< calls to reset()
+    int64_t step = 0;       ///< calls to step()
+    int64_t multistep = 0;  ///< calls to multistep()
+    int64_t fork = 0;       ///< successful calls to fork()
+    int64_t close = 0;      ///< calls to close()
     /// Actions passed to step() and multistep().
     int64_t actions = 0;
 
+    /// Equal when every count is equal.
     bool operator==(const Counts&) const = default;
   };
 
+  /// Counts the calls made to `env`, starting from 0. Throws InvalidArgument
+  /// when `env` is null.
   explicit CounterWrapper(EnvPtr env) : CopyableWrapper(std::move(env)) {}
 
   StepResult reset(const ResetOptions& options = {}) override {
@@ -55,6 +59,7 @@ class CounterWrapper final : public CopyableWrapper<CounterWrapper> {
     env().close();
   }
 
+  /// The counts so far.
   const Counts& counts() const { return counts_; }
   /// Sets every count back to 0.
   void reset_counts() { counts_ = Counts{}; }
@@ -69,6 +74,7 @@ class CounterWrapper final : public CopyableWrapper<CounterWrapper> {
   Counts counts_;
 };
 
+/// Wraps `env` in a CounterWrapper.
 inline std::unique_ptr<CounterWrapper> Counter(EnvPtr env) {
   return std::make_unique<CounterWrapper>(std::move(env));
 }

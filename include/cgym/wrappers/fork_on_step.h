@@ -27,6 +27,8 @@ namespace cgym {
 /// the fork can undo as far as the original).
 class ForkOnStepWrapper final : public Wrapper {
  public:
+  /// Keeps at most `max_depth` forks (0 = unlimited). Throws InvalidArgument
+  /// when `env` is null.
   explicit ForkOnStepWrapper(EnvPtr env, size_t max_depth = 0);
 
   StepResult reset(const ResetOptions& options = {}) override;
@@ -40,6 +42,7 @@ class ForkOnStepWrapper final : public Wrapper {
   void undo();
   /// How many steps undo() can go back.
   size_t depth() const { return stack_.size(); }
+  /// The bound on depth() (0 = unlimited).
   size_t max_depth() const { return max_depth_; }
 
  protected:
@@ -53,6 +56,7 @@ class ForkOnStepWrapper final : public Wrapper {
   std::vector<EnvPtr> stack_;
 };
 
+/// Wraps `env` in a ForkOnStepWrapper.
 inline std::unique_ptr<ForkOnStepWrapper> ForkOnStep(EnvPtr env, size_t max_depth = 0) {
   return std::make_unique<ForkOnStepWrapper>(std::move(env), max_depth);
 }

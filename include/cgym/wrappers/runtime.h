@@ -14,7 +14,11 @@
 namespace cgym {
 
 /// How a point estimate is made from N runtimes.
-enum class Estimator { kMedian, kMean, kMin };
+enum class Estimator {
+  kMedian,  ///< the median (the mean of the two middle values for even N)
+  kMean,    ///< the arithmetic mean
+  kMin      ///< the smallest value
+};
 
 /// "median", "mean", "min".
 const char* to_string(Estimator estimator);
@@ -27,8 +31,11 @@ double point_estimate(Estimator estimator, std::span<const double> values,
 
 /// Names RuntimePointEstimateReward uses (see below).
 struct RuntimeRewardOptions {
+  /// The observation holding the measured runtimes.
   std::string observation = "Runtime";
+  /// The session parameter that sets the number of runs per observation.
   std::string runs_parameter = "llvm.set_runtimes_per_observation_count";
+  /// The session parameter that sets the number of warm-up runs.
   std::string warmup_parameter = "llvm.set_warmup_runs_count_per_runtime_observation";
 };
 
@@ -59,7 +66,9 @@ struct RuntimeRewardOptions {
 class RuntimePointEstimateRewardWrapper final
     : public CopyableWrapper<RuntimePointEstimateRewardWrapper> {
  public:
+  /// The names the wrapper uses.
   using Options = RuntimeRewardOptions;
+  /// The name of the reward space this wrapper provides.
   static constexpr const char* kRewardSpace = "RuntimePointEstimate";
 
   /// Throws InvalidArgument unless runs >= 1 and warmup >= 0, LookupError
@@ -85,8 +94,11 @@ class RuntimePointEstimateRewardWrapper final
   ValidationResult validate(const ValidationOptions& options = {}) override;
   ValidationResult validate(const EnvState& state, const ValidationOptions& options = {}) override;
 
+  /// The runs requested per Runtime observation.
   int runs() const { return runs_; }
+  /// The warm-up runs requested before the measured ones.
   int warmup() const { return warmup_; }
+  /// How the runs are reduced to one estimate.
   Estimator estimator() const { return estimator_; }
   /// Whether the env accepted the runs parameter at the last reset().
   bool runs_enforced() const { return runs_enforced_; }
@@ -109,6 +121,7 @@ class RuntimePointEstimateRewardWrapper final
   std::vector<double> scratch_;
 };
 
+/// Wraps `env` in a RuntimePointEstimateRewardWrapper.
 std::unique_ptr<RuntimePointEstimateRewardWrapper> RuntimePointEstimateReward(
     EnvPtr env, int runs = 30, int warmup = 0, Estimator estimator = Estimator::kMedian,
     RuntimeRewardOptions options = {});

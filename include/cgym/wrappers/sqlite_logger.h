@@ -15,10 +15,14 @@
 //     action_count INTEGER NOT NULL,
 //     reward REAL,                 -- this step's reward (0 for a reset; NULL: no reward space)
 //     episode_reward REAL,         -- NULL: no reward space
-//     state_id TEXT NOT NULL,      -- IrSha1 when the env has it, else a hash of benchmark +
-//     actions done INTEGER NOT NULL, truncated INTEGER NOT NULL, error_type TEXT, error_details
-//     TEXT,   -- NULL unless the step failed walltime REAL NOT NULL,      -- seconds since the
-//     episode's reset() timestamp REAL NOT NULL);    -- Unix time, seconds
+//     state_id TEXT NOT NULL,      -- IrSha1 when the env has it, else a hash of
+//                                  -- benchmark + actions
+//     done INTEGER NOT NULL,
+//     truncated INTEGER NOT NULL,
+//     error_type TEXT,
+//     error_details TEXT,          -- NULL unless the step failed
+//     walltime REAL NOT NULL,      -- seconds since the episode's reset()
+//     timestamp REAL NOT NULL);    -- Unix time, seconds
 //   CREATE TABLE Observations (
 //     state_id TEXT PRIMARY KEY,
 //     ir_instruction_count INTEGER,  -- "IrInstructionCount"
@@ -55,6 +59,7 @@
 
 namespace cgym {
 
+/// When SqliteLoggerWrapper commits, and what it logs.
 struct SqliteLoggerOptions {
   /// Commit after this many logged states (0: no limit by count).
   size_t flush_every_steps = 256;
@@ -72,6 +77,9 @@ namespace internal {
 class SqliteDatabase;
 }
 
+/// Records every state the env visits (one row per reset() and per step) in
+/// a SQLite database, in batched transactions; see docs/wrappers.md for the
+/// schema. Forks log to the same database through the same connection.
 class SqliteLoggerWrapper final : public CopyableWrapper<SqliteLoggerWrapper> {
  public:
   /// Opens (creating if needed) the database at `db_path` and its tables.
@@ -93,6 +101,7 @@ class SqliteLoggerWrapper final : public CopyableWrapper<SqliteLoggerWrapper> {
   void flush();
   /// The database file.
   const std::filesystem::path& path() const;
+  /// The options it was made with.
   const SqliteLoggerOptions& options() const { return options_; }
   /// States this logger wrote, committed or not (a fork starts from the
   /// count of the logger it was forked from).
@@ -111,6 +120,7 @@ class SqliteLoggerWrapper final : public CopyableWrapper<SqliteLoggerWrapper> {
   bool closed_ = false;
 };
 
+/// Wraps `env` in a SqliteLoggerWrapper logging to `db_path`.
 std::unique_ptr<SqliteLoggerWrapper> SqliteLogger(EnvPtr env, const std::filesystem::path& db_path,
                                                   SqliteLoggerOptions options = {});
 

@@ -27,6 +27,7 @@ class TimeLimitWrapper final : public CopyableWrapper<TimeLimitWrapper> {
   StepResult multistep(std::span<const Action> actions, const StepOptions& options = {}) override;
   bool in_episode() const override { return !truncated_ && env().in_episode(); }
 
+  /// The number of actions after which the episode ends.
   int64_t max_steps() const { return max_steps_; }
   /// Actions taken in this episode, as counted against the limit.
   int64_t elapsed_steps() const { return elapsed_; }

@@ -22,6 +22,8 @@ namespace cgym {
 class ValidateBenchmarkAfterEveryStepWrapper final
     : public CopyableWrapper<ValidateBenchmarkAfterEveryStepWrapper> {
  public:
+  /// Validates with `options` after each step; a step that fails validation
+  /// earns `penalty`. Throws InvalidArgument when `env` is null.
   ValidateBenchmarkAfterEveryStepWrapper(EnvPtr env, double penalty = -1e3,
                                          ValidationOptions options = {});
 
@@ -32,6 +34,7 @@ class ValidateBenchmarkAfterEveryStepWrapper final
   double episode_reward() const override { return episode_reward_; }
   EnvState state() const override;
 
+  /// The reward of a step that fails validation.
   double penalty() const { return penalty_; }
 
  private:
@@ -43,6 +46,7 @@ class ValidateBenchmarkAfterEveryStepWrapper final
   bool invalid_ = false;
 };
 
+/// Wraps `env` in a ValidateBenchmarkAfterEveryStepWrapper.
 inline std::unique_ptr<ValidateBenchmarkAfterEveryStepWrapper> ValidateBenchmarkAfterEveryStep(
     EnvPtr env, double penalty = -1e3, ValidationOptions options = {}) {
   return std::make_unique<ValidateBenchmarkAfterEveryStepWrapper>(std::move(env), penalty, options);

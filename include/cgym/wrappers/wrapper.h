@@ -46,9 +46,11 @@ class Wrapper : public Env {
 
   /// The env this wrapper wraps.
   Env& env() { return *env_; }
+  /// The env this wrapper wraps (read-only).
   const Env& env() const { return *env_; }
   /// The innermost env of the stack (the first one that is not a Wrapper).
   Env& unwrapped();
+  /// The innermost env of the stack (read-only).
   const Env& unwrapped() const;
 
   StepResult reset(const ResetOptions& options = {}) override { return env_->reset(options); }
@@ -144,6 +146,9 @@ class Wrapper : public Env {
 ///
 /// A wrapper whose state cannot be copied member by member (it owns envs,
 /// like ForkOnStep) does not compile with it and implements clone_with().
+///
+/// \tparam Derived the concrete wrapper (CRTP); it must be copy-constructible.
+/// \tparam Base Wrapper or a class derived from it (ActionWrapper, ...).
 template <typename Derived, typename Base = Wrapper>
 class CopyableWrapper : public Base {
   static_assert(std::is_base_of_v<Wrapper, Base>, "Base must be Wrapper or derive from it");
@@ -152,8 +157,10 @@ class CopyableWrapper : public Base {
   using Base::Base;
 
  protected:
+  /// Copies the wrapper's own state; the copy has no env until clone_with() sets it.
   CopyableWrapper(const CopyableWrapper&) = default;
 
+  /// Copy-constructs a `Derived` from this wrapper and gives it `forked_env`.
   std::unique_ptr<Wrapper> clone_with(EnvPtr forked_env) override {
     std::unique_ptr<Wrapper> copy(new Derived(static_cast<const Derived&>(*this)));
     static_cast<CopyableWrapper*>(copy.get())->replace_env(std::move(forked_env));
@@ -172,6 +179,8 @@ W* find_wrapper(Env& env) {
     e = &layer->env();
   }
 }
+/// The first layer of type W in the stack that starts at `env` (read-only),
+/// or nullptr.
 template <typename W>
 const W* find_wrapper(const Env& env) {
   return find_wrapper<W>(const_cast<Env&>(env));
@@ -211,6 +220,7 @@ class ActionWrapper : public Wrapper {
   virtual std::optional<Action> reverse_action(Action action) const = 0;
 
  protected:
+  /// For CopyableWrapper: copies this layer's state, not the env.
   ActionWrapper(const ActionWrapper&) = default;
 
   /// Builds this wrapper's action space from the wrapped env's current one
@@ -242,9 +252,13 @@ class ObservationWrapper : public Wrapper {
   StepResult step(Action action, const StepOptions& options = {}) override;
   StepResult multistep(std::span<const Action> actions, const StepOptions& options = {}) override;
 
+  /// Returns the observation to report instead of `observation`, the wrapped
+  /// env's default observation. Called for every reset() and step() result,
+  /// also when the observation is empty (no default observation space).
   virtual Observation convert_observation(const Observation& observation) = 0;
 
  protected:
+  /// For CopyableWrapper: copies this layer's state, not the env.
   ObservationWrapper(const ObservationWrapper&) = default;
 };
 
@@ -267,9 +281,12 @@ class RewardWrapper : public Wrapper {
   ValidationResult validate(const ValidationOptions& options = {}) override;
   ValidationResult validate(const EnvState& state, const ValidationOptions& options = {}) override;
 
+  /// Returns the reward to report instead of `reward`, the wrapped env's
+  /// default reward for a step (0 when it has no reward space).
   virtual double convert_reward(double reward) = 0;
 
  protected:
+  /// For CopyableWrapper: copies this layer's state, not the env.
   RewardWrapper(const RewardWrapper&) = default;
 
  private:
