@@ -846,11 +846,13 @@ std::unique_ptr<CompilationSession> LlvmSession::fork() const {
 std::optional<std::string> LlvmSession::state_hash() {
   Impl& s = *impl_;
   if (!s.dead.empty() || !s.benchmark) return std::nullopt;
-  ::llvm::Module& module = s.get_module();
-  if (!s.fingerprint) s.fingerprint = s.fingerprinter.compute(module);
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(*s.fingerprint));
-  return std::string(text);
+  // A digest of the bitcode, not the step fingerprint: the fingerprint
+  // mixes in object addresses (it only compares states of one module), and
+  // the cache is shared by every env in the process and across runs.
+  const std::string& bitcode = s.bitcode();
+  const auto digest = ::llvm::SHA1::hash(
+      ::llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t*>(bitcode.data()), bitcode.size()));
+  return ::llvm::toHex(digest, /*LowerCase=*/true);
 }
 
 std::optional<std::string> LlvmSession::handle_session_parameter(const std::string& key,

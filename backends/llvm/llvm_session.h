@@ -42,7 +42,7 @@ class LlvmSession final : public CompilationSession {
   ActionResult apply_action(Action action) override;
   Observation compute_observation(const ObservationSpaceSpec& space) override;
   std::unique_ptr<CompilationSession> fork() const override;
-  /// The module's content fingerprint (64 bits, hex), the key of the shared
+  /// SHA-1 of the module's bitcode (hex): the key of the shared
   /// observation cache; nullopt once the session has died.
   std::optional<std::string> state_hash() override;
   void end_of_step(bool program_changed) override;
