@@ -15,11 +15,13 @@
 //
 // Writes the learning curve as CSV (episode,benchmark,return,moving_average)
 // and, when gnuplot is on PATH, as a PNG. Then runs the greedy (argmax)
-// policy once on every training program.
+// policy once on every training program, skipping actions that just had no
+// effect.
 #include <cgym/cgym.h>
 #include <cgym/search.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <deque>
 #include <fstream>
@@ -178,7 +180,7 @@ int main(int argc, char** argv) {
       if (window.size() > 20) window.pop_front();
       const double average = std::accumulate(window.begin(), window.end(), 0.0) / window.size();
       out << episode << "," << env->benchmark()->uri() << "," << ret << "," << average << "\n";
-      if (episode % 10 == 0 || episode == episodes) {
+      if (episode % std::max(1, episodes / 10) == 0 || episode == episodes) {
         std::cout << "episode " << episode << ": moving average return " << std::fixed
                   << std::setprecision(4) << average << "\n";
       }
@@ -196,10 +198,22 @@ int main(int argc, char** argv) {
     std::vector<double> final_rewards;
     for (const auto& uri : benchmarks) {
       auto result = env->reset({.benchmark = uri});
+      // Argmax over the actions not yet found useless in this state: an
+      // action that changed nothing would otherwise be chosen again forever.
+      std::vector<char> useless(num_actions, 0);
       for (int t = 0, previous = -1; env->in_episode(); ++t) {
-        previous =
-            argmax(policy.probs(features(result.observation, t, steps, previous, num_actions)));
+        auto p = policy.probs(features(result.observation, t, steps, previous, num_actions));
+        for (int a = 0; a < num_actions; ++a) {
+          if (useless[a]) p[a] = -1;
+        }
+        previous = argmax(p);
         result = env->step(actions[previous]);
+        if (result.info.action_had_no_effect) {
+          useless[previous] = 1;
+        } else {
+          std::fill(useless.begin(), useless.end(), 0);
+        }
+        if (std::count(useless.begin(), useless.end(), 1) == num_actions) break;
       }
       final_rewards.push_back(env->episode_reward());
       std::cout << "greedy policy:    " << uri << " " << env->episode_reward() << " "
