@@ -29,8 +29,7 @@ Table& table() {
 
 constexpr const char* kIrNames[] = {"IrInstructionCountO0", "IrInstructionCountO3",
                                     "IrInstructionCountOz"};
-constexpr const char* kObjectNames[] = {"ObjectTextSizeO0", "ObjectTextSizeO3",
-                                        "ObjectTextSizeOz"};
+constexpr const char* kObjectNames[] = {"ObjectTextSizeO0", "ObjectTextSizeO3", "ObjectTextSizeOz"};
 constexpr const char* kTextNames[] = {"TextSizeO0", "TextSizeO3", "TextSizeOz"};
 
 // A benchmark's module after a default pipeline, in its own context.
@@ -64,9 +63,12 @@ Optimized optimize(const Benchmark& benchmark, OptLevel level) {
 
 const char* to_string(OptLevel level) {
   switch (level) {
-    case OptLevel::kO0: return "O0";
-    case OptLevel::kO3: return "O3";
-    case OptLevel::kOz: return "Oz";
+    case OptLevel::kO0:
+      return "O0";
+    case OptLevel::kO3:
+      return "O3";
+    case OptLevel::kOz:
+      return "Oz";
   }
   return "?";
 }
@@ -152,9 +154,9 @@ int64_t BaselineEntry::object_text_size(const Benchmark& benchmark, OptLevel lev
         codegen.forget_target_machine();
         (void)o.module.release();
         (void)o.context.release();
-        throw SessionError("code generation crashed on the " + std::string(to_string(
-                               static_cast<OptLevel>(i))) + " baseline of '" + benchmark.uri() +
-                           "': " + *crash);
+        throw SessionError("code generation crashed on the " +
+                           std::string(to_string(static_cast<OptLevel>(i))) + " baseline of '" +
+                           benchmark.uri() + "': " + *crash);
       }
       if (error.empty()) error = take_context_errors(*o.context);
       if (!error.empty()) {

@@ -85,20 +85,18 @@ enum Autophase {
 static_assert(kAutophaseEnd == kAutophaseSize);
 
 constexpr const char* kAutophaseNames[] = {
-    "BBNumArgsHi",   "BBNumArgsLo",    "onePred",        "onePredOneSuc",
-    "onePredTwoSuc", "oneSuccessor",   "twoPred",        "twoPredOneSuc",
-    "twoEach",       "twoSuccessor",   "morePreds",      "BB03Phi",
-    "BBHiPhi",       "BBNoPhi",        "BeginPhi",       "BranchCount",
-    "returnInt",     "CriticalCount",  "NumEdges",       "const32Bit",
-    "const64Bit",    "numConstZeroes", "numConstOnes",   "UncondBranches",
-    "binaryConstArg", "NumAShrInst",   "NumAddInst",     "NumAllocaInst",
-    "NumAndInst",    "BlockMid",       "BlockLow",       "NumBitCastInst",
-    "NumBrInst",     "NumCallInst",    "NumGetElementPtrInst", "NumICmpInst",
-    "NumLShrInst",   "NumLoadInst",    "NumMulInst",     "NumOrInst",
-    "NumPHIInst",    "NumRetInst",     "NumSExtInst",    "NumSelectInst",
-    "NumShlInst",    "NumStoreInst",   "NumSubInst",     "NumTruncInst",
-    "NumXorInst",    "NumZExtInst",    "TotalBlocks",    "TotalInsts",
-    "TotalMemInst",  "TotalFuncs",     "ArgsPhi",        "testUnary",
+    "BBNumArgsHi",  "BBNumArgsLo",    "onePred",       "onePredOneSuc",  "onePredTwoSuc",
+    "oneSuccessor", "twoPred",        "twoPredOneSuc", "twoEach",        "twoSuccessor",
+    "morePreds",    "BB03Phi",        "BBHiPhi",       "BBNoPhi",        "BeginPhi",
+    "BranchCount",  "returnInt",      "CriticalCount", "NumEdges",       "const32Bit",
+    "const64Bit",   "numConstZeroes", "numConstOnes",  "UncondBranches", "binaryConstArg",
+    "NumAShrInst",  "NumAddInst",     "NumAllocaInst", "NumAndInst",     "BlockMid",
+    "BlockLow",     "NumBitCastInst", "NumBrInst",     "NumCallInst",    "NumGetElementPtrInst",
+    "NumICmpInst",  "NumLShrInst",    "NumLoadInst",   "NumMulInst",     "NumOrInst",
+    "NumPHIInst",   "NumRetInst",     "NumSExtInst",   "NumSelectInst",  "NumShlInst",
+    "NumStoreInst", "NumSubInst",     "NumTruncInst",  "NumXorInst",     "NumZExtInst",
+    "TotalBlocks",  "TotalInsts",     "TotalMemInst",  "TotalFuncs",     "ArgsPhi",
+    "testUnary",
 };
 static_assert(std::size(kAutophaseNames) == kAutophaseSize);
 
@@ -106,30 +104,54 @@ static_assert(std::size(kAutophaseNames) == kAutophaseSize);
 constexpr int autophase_opcode_feature(unsigned opcode) {
   using I = ::llvm::Instruction;
   switch (opcode) {
-    case I::AShr: return NumAShrInst;
-    case I::Add: return NumAddInst;
-    case I::Alloca: return NumAllocaInst;
-    case I::And: return NumAndInst;
-    case I::BitCast: return NumBitCastInst;
-    case I::Br: return NumBrInst;
-    case I::Call: return NumCallInst;
-    case I::GetElementPtr: return NumGetElementPtrInst;
-    case I::ICmp: return NumICmpInst;
-    case I::LShr: return NumLShrInst;
-    case I::Load: return NumLoadInst;
-    case I::Mul: return NumMulInst;
-    case I::Or: return NumOrInst;
-    case I::PHI: return NumPHIInst;
-    case I::Ret: return NumRetInst;
-    case I::SExt: return NumSExtInst;
-    case I::Select: return NumSelectInst;
-    case I::Shl: return NumShlInst;
-    case I::Store: return NumStoreInst;
-    case I::Sub: return NumSubInst;
-    case I::Trunc: return NumTruncInst;
-    case I::Xor: return NumXorInst;
-    case I::ZExt: return NumZExtInst;
-    default: return -1;
+    case I::AShr:
+      return NumAShrInst;
+    case I::Add:
+      return NumAddInst;
+    case I::Alloca:
+      return NumAllocaInst;
+    case I::And:
+      return NumAndInst;
+    case I::BitCast:
+      return NumBitCastInst;
+    case I::Br:
+      return NumBrInst;
+    case I::Call:
+      return NumCallInst;
+    case I::GetElementPtr:
+      return NumGetElementPtrInst;
+    case I::ICmp:
+      return NumICmpInst;
+    case I::LShr:
+      return NumLShrInst;
+    case I::Load:
+      return NumLoadInst;
+    case I::Mul:
+      return NumMulInst;
+    case I::Or:
+      return NumOrInst;
+    case I::PHI:
+      return NumPHIInst;
+    case I::Ret:
+      return NumRetInst;
+    case I::SExt:
+      return NumSExtInst;
+    case I::Select:
+      return NumSelectInst;
+    case I::Shl:
+      return NumShlInst;
+    case I::Store:
+      return NumStoreInst;
+    case I::Sub:
+      return NumSubInst;
+    case I::Trunc:
+      return NumTruncInst;
+    case I::Xor:
+      return NumXorInst;
+    case I::ZExt:
+      return NumZExtInst;
+    default:
+      return -1;
   }
 }
 

@@ -17,8 +17,8 @@
 #include <llvm/IR/DiagnosticInfo.h>
 #include <llvm/IR/DiagnosticPrinter.h>
 #include <llvm/IR/InlineAsm.h>
-#include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/Instructions.h>
+#include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Operator.h>
 #include <llvm/IR/ValueSymbolTable.h>
@@ -274,15 +274,13 @@ class Fingerprinter {
       case Instruction::Load: {
         const auto& l = cast<LoadInst>(i);
         mix(l.getAlign().value() | (uint64_t{l.isVolatile()} << 40) |
-            (static_cast<uint64_t>(l.getOrdering()) << 44) |
-            (uint64_t{l.getSyncScopeID()} << 48));
+            (static_cast<uint64_t>(l.getOrdering()) << 44) | (uint64_t{l.getSyncScopeID()} << 48));
         break;
       }
       case Instruction::Store: {
         const auto& s = cast<StoreInst>(i);
         mix(s.getAlign().value() | (uint64_t{s.isVolatile()} << 40) |
-            (static_cast<uint64_t>(s.getOrdering()) << 44) |
-            (uint64_t{s.getSyncScopeID()} << 48));
+            (static_cast<uint64_t>(s.getOrdering()) << 44) | (uint64_t{s.getSyncScopeID()} << 48));
         break;
       }
       case Instruction::Fence: {
@@ -292,8 +290,7 @@ class Fingerprinter {
       }
       case Instruction::AtomicCmpXchg: {
         const auto& c = cast<AtomicCmpXchgInst>(i);
-        mix(c.getAlign().value() | (uint64_t{c.isVolatile()} << 40) |
-            (uint64_t{c.isWeak()} << 41) |
+        mix(c.getAlign().value() | (uint64_t{c.isVolatile()} << 40) | (uint64_t{c.isWeak()} << 41) |
             (static_cast<uint64_t>(c.getSuccessOrdering()) << 44) |
             (static_cast<uint64_t>(c.getFailureOrdering()) << 48) |
             (uint64_t{c.getSyncScopeID()} << 52));
@@ -303,8 +300,7 @@ class Fingerprinter {
         const auto& r = cast<AtomicRMWInst>(i);
         mix(r.getAlign().value() | (uint64_t{r.isVolatile()} << 40) |
             (static_cast<uint64_t>(r.getOrdering()) << 44) |
-            (static_cast<uint64_t>(r.getOperation()) << 48) |
-            (uint64_t{r.getSyncScopeID()} << 56));
+            (static_cast<uint64_t>(r.getOperation()) << 48) | (uint64_t{r.getSyncScopeID()} << 56));
         break;
       }
       case Instruction::ICmp:
@@ -369,7 +365,8 @@ class Fingerprinter {
     using namespace ::llvm;
     if (!md) return 0;
     if (const auto* s = dyn_cast<MDString>(md)) return xxh3_64bits(s->getString());
-    if (const auto* c = dyn_cast<ConstantAsMetadata>(md)) return combine(7, constant(c->getValue()));
+    if (const auto* c = dyn_cast<ConstantAsMetadata>(md))
+      return combine(7, constant(c->getValue()));
     if (const auto* l = dyn_cast<LocalAsMetadata>(md)) return combine(8, ptr(l->getValue()));
     if (const auto* list = dyn_cast<DIArgList>(md)) {
       uint64_t h = 9;
@@ -387,8 +384,8 @@ class Fingerprinter {
     if (const auto* ia = dyn_cast<InlineAsm>(v)) {
       uint64_t h = combine(xxh3_64bits(ia->getAsmString()), xxh3_64bits(ia->getConstraintString()));
       h = combine(h, ptr(ia->getFunctionType()));
-      return combine(h, ia->hasSideEffects() | (ia->isAlignStack() << 1) |
-                            (ia->getDialect() << 2) | (ia->canThrow() << 4));
+      return combine(h, ia->hasSideEffects() | (ia->isAlignStack() << 1) | (ia->getDialect() << 2) |
+                            (ia->canThrow() << 4));
     }
     return ptr(v);  // instructions, arguments, blocks: identity
   }
@@ -494,9 +491,9 @@ std::string take_context_errors(::llvm::LLVMContext& context) {
 std::unique_ptr<::llvm::Module> parse_module(::llvm::LLVMContext& context, std::string_view data,
                                              const std::string& name) {
   ::llvm::MemoryBufferRef buffer(::llvm::StringRef(data.data(), data.size()), name);
-  if (data.size() >= 4 && ::llvm::isBitcode(reinterpret_cast<const unsigned char*>(data.data()),
-                                            reinterpret_cast<const unsigned char*>(data.data()) +
-                                                data.size())) {
+  if (data.size() >= 4 &&
+      ::llvm::isBitcode(reinterpret_cast<const unsigned char*>(data.data()),
+                        reinterpret_cast<const unsigned char*>(data.data()) + data.size())) {
     auto module = ::llvm::parseBitcodeFile(buffer, context);
     if (!module) {
       throw BenchmarkInitError("cannot parse the bitcode of '" + name +
@@ -516,7 +513,7 @@ std::unique_ptr<::llvm::Module> parse_module(::llvm::LLVMContext& context, std::
 }
 
 std::unique_ptr<::llvm::Module> parse_benchmark(::llvm::LLVMContext& context,
-                                               const Benchmark& benchmark) {
+                                                const Benchmark& benchmark) {
   if (benchmark.format() != ProgramFormat::kLlvmBitcode &&
       benchmark.format() != ProgramFormat::kLlvmIr) {
     throw BenchmarkInitError("benchmark '" + benchmark.uri() + "' holds " +
@@ -593,8 +590,8 @@ uint64_t ModuleFingerprint::compute(const ::llvm::Module& module) {
   return combine_all(module);
 }
 
-uint64_t ModuleFingerprint::update(const ::llvm::Module& module,
-                                   const ::llvm::SmallPtrSetImpl<const ::llvm::Function*>& changed) {
+uint64_t ModuleFingerprint::update(
+    const ::llvm::Module& module, const ::llvm::SmallPtrSetImpl<const ::llvm::Function*>& changed) {
   Fingerprinter fp;
   const uint64_t level = fp.module_level(module);
   module_level_changed_ = level != module_level_;
@@ -677,7 +674,8 @@ ModuleExtras capture_extras(const ::llvm::Module& module) {
     fa.function = f.getName().str();
     fa.sets.push_back(capture_set(attrs.getFnAttrs()));
     fa.sets.push_back(capture_set(attrs.getRetAttrs()));
-    for (unsigned i = 0; i < f.arg_size(); ++i) fa.sets.push_back(capture_set(attrs.getParamAttrs(i)));
+    for (unsigned i = 0; i < f.arg_size(); ++i)
+      fa.sets.push_back(capture_set(attrs.getParamAttrs(i)));
     out.intrinsic_attributes.push_back(std::move(fa));
   }
   return out;
@@ -702,7 +700,8 @@ void apply_extras(::llvm::Module& module, const ModuleExtras& extras) {
       return fa.sets[i] ? rebuild_set(ctx, *fa.sets[i]) : current;
     };
     std::vector<::llvm::AttributeSet> params;
-    for (unsigned i = 0; i < f->arg_size(); ++i) params.push_back(set(2 + i, parsed.getParamAttrs(i)));
+    for (unsigned i = 0; i < f->arg_size(); ++i)
+      params.push_back(set(2 + i, parsed.getParamAttrs(i)));
     f->setAttributes(::llvm::AttributeList::get(ctx, set(0, parsed.getFnAttrs()),
                                                 set(1, parsed.getRetAttrs()), params));
   }

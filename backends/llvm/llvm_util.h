@@ -63,7 +63,7 @@ std::unique_ptr<::llvm::Module> parse_module(::llvm::LLVMContext& context, std::
 /// Parses a benchmark's program (bitcode or IR). Throws BenchmarkInitError
 /// when the format is not LLVM or the program cannot be parsed.
 std::unique_ptr<::llvm::Module> parse_benchmark(::llvm::LLVMContext& context,
-                                               const Benchmark& benchmark);
+                                                const Benchmark& benchmark);
 /// Verifies a module; returns the verifier's message, or nullopt when valid.
 std::optional<std::string> verify(const ::llvm::Module& module);
 /// Verifies one function body (not the module-level rules).

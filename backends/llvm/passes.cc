@@ -23,8 +23,7 @@ constexpr PassInfo kPasses[] = {
     {"-aggressive-instcombine", "function(aggressive-instcombine)", "aggressive-instcombine",
      "Combine expression patterns too expensive for instcombine", true},
     {"-alignment-from-assumptions", "function(alignment-from-assumptions)",
-     "alignment-from-assumptions", "Use alignment assumptions to raise load/store alignment",
-     true},
+     "alignment-from-assumptions", "Use alignment assumptions to raise load/store alignment", true},
     {"-always-inline", "always-inline", "always-inline", "Inline functions marked always_inline",
      true},
     {"-argpromotion", "cgscc(argpromotion)", "argpromotion",
@@ -47,8 +46,8 @@ constexpr PassInfo kPasses[] = {
     {"-coro-cleanup", "coro-cleanup", "coro-cleanup",
      "Lower the coroutine intrinsics left after splitting", true},
     {"-coro-early", "coro-early", "coro-early", "Lower early coroutine intrinsics", true},
-    {"-coro-elide", "function(coro-elide)", "coro-elide",
-     "Elide coroutine frame heap allocations", true},
+    {"-coro-elide", "function(coro-elide)", "coro-elide", "Elide coroutine frame heap allocations",
+     true},
     {"-coro-split", "cgscc(coro-split)", "coro-split", "Split coroutines into functions", true},
     {"-correlated-propagation", "function(correlated-propagation)", "correlated-propagation",
      "Propagate value ranges from correlated conditions", true},
@@ -77,8 +76,7 @@ constexpr PassInfo kPasses[] = {
     {"-insert-gcov-profiling", "insert-gcov-profiling", "insert-gcov-profiling",
      "Insert gcov edge profiling", true},
     {"-gvn-hoist", "function(gvn-hoist)", "gvn-hoist", "Hoist redundant expressions", true},
-    {"-gvn", "function(gvn)", "gvn", "Global value numbering and redundant load elimination",
-     true},
+    {"-gvn", "function(gvn)", "gvn", "Global value numbering and redundant load elimination", true},
     {"-globaldce", "globaldce", "globaldce", "Remove unreachable globals", true},
     {"-globalopt", "globalopt", "globalopt", "Optimize global variables", true},
     {"-globalsplit", "globalsplit", "globalsplit", "Split globals holding several vtables", true},
@@ -97,8 +95,7 @@ constexpr PassInfo kPasses[] = {
      "Record vector library mappings of calls", true},
     {"-instsimplify", "function(instsimplify)", "instsimplify",
      "Remove instructions that simplify to existing values", true},
-    {"-instcombine", "function(instcombine<no-verify-fixpoint>)",
-     "instcombine<no-verify-fixpoint>",
+    {"-instcombine", "function(instcombine<no-verify-fixpoint>)", "instcombine<no-verify-fixpoint>",
      "Combine instructions (one iteration, without the fixpoint check that aborts)", true},
     {"-instnamer", "function(instnamer)", "instnamer", "Name every unnamed instruction", true},
     {"-jump-threading", "function(jump-threading)", "jump-threading", "Thread jumps", true},
@@ -110,8 +107,7 @@ constexpr PassInfo kPasses[] = {
      "Vectorize adjacent loads and stores", true},
     {"-loop-data-prefetch", "function(loop-data-prefetch)", "loop-data-prefetch",
      "Insert software prefetches in loops", true},
-    {"-loop-deletion", "function(loop(loop-deletion))", "loop-deletion", "Delete dead loops",
-     true},
+    {"-loop-deletion", "function(loop(loop-deletion))", "loop-deletion", "Delete dead loops", true},
     {"-loop-distribute", "function(loop-distribute)", "loop-distribute",
      "Distribute loops to separate vectorizable parts", true},
     {"-loop-fusion", "function(loop-fusion)", "loop-fusion", "Fuse adjacent loops", true},
@@ -134,8 +130,7 @@ constexpr PassInfo kPasses[] = {
      "Canonicalize natural loops (preheaders, single backedge)", true},
     {"-loop-sink", "function(loop-sink)", "loop-sink",
      "Sink instructions from preheaders into cold loop blocks", true},
-    {"-loop-reduce", "function(loop(loop-reduce))", "loop-reduce", "Loop strength reduction",
-     true},
+    {"-loop-reduce", "function(loop(loop-reduce))", "loop-reduce", "Loop strength reduction", true},
     {"-loop-unroll-and-jam", "function(loop(loop-unroll-and-jam))", "loop-unroll-and-jam",
      "Unroll outer loops and jam the inner ones", true},
     {"-loop-unroll", "function(loop-unroll)", "loop-unroll", "Unroll loops", true},
@@ -158,8 +153,7 @@ constexpr PassInfo kPasses[] = {
     {"-lowerinvoke", "function(lower-invoke)", "lower-invoke", "Lower invokes to calls", true},
     {"-lower-matrix-intrinsics", "function(lower-matrix-intrinsics)", "lower-matrix-intrinsics",
      "Lower matrix intrinsics to vector operations", true},
-    {"-lowerswitch", "function(lower-switch)", "lower-switch", "Lower switches to branches",
-     true},
+    {"-lowerswitch", "function(lower-switch)", "lower-switch", "Lower switches to branches", true},
     {"-lower-widenable-condition", "function(lower-widenable-condition)",
      "lower-widenable-condition", "Lower widenable conditions to true", true},
     {"-memcpyopt", "function(memcpyopt)", "memcpyopt", "Optimize memcpy and memset calls", true},
@@ -169,8 +163,8 @@ constexpr PassInfo kPasses[] = {
     {"-mldst-motion", "function(mldst-motion)", "mldst-motion",
      "Merge loads and stores in diamonds", true},
     {"-sancov", "sancov-module", "sancov-module", "Sanitizer coverage instrumentation", true},
-    {"-name-anon-globals", "name-anon-globals", "name-anon-globals",
-     "Give anonymous globals names", true},
+    {"-name-anon-globals", "name-anon-globals", "name-anon-globals", "Give anonymous globals names",
+     true},
     {"-nary-reassociate", "function(nary-reassociate)", "nary-reassociate",
      "Reassociate n-ary add and mul expressions", true},
     {"-newgvn", "function(newgvn)", "newgvn", "Global value numbering (NewGVN)", true},
@@ -185,8 +179,8 @@ constexpr PassInfo kPasses[] = {
     {"-functionattrs", "cgscc(function-attrs)", "function-attrs",
      "Deduce function attributes bottom-up", true},
     {"-mem2reg", "function(mem2reg)", "mem2reg", "Promote stack slots to SSA registers", true},
-    {"-reassociate", "function(reassociate)", "reassociate",
-     "Reassociate commutative expressions", true},
+    {"-reassociate", "function(reassociate)", "reassociate", "Reassociate commutative expressions",
+     true},
     {"-redundant-dbg-inst-elim", "function(redundant-dbg-inst-elim)", "redundant-dbg-inst-elim",
      "Remove redundant debug value records", true},
     {"-rpo-functionattrs", "rpo-function-attrs", "rpo-function-attrs",
@@ -197,8 +191,7 @@ constexpr PassInfo kPasses[] = {
     {"-slp-vectorizer", "function(slp-vectorizer)", "slp-vectorizer",
      "Superword-level parallelism vectorization", true},
     {"-sroa", "function(sroa)", "sroa", "Scalar replacement of aggregates", true},
-    {"-scalarizer", "function(scalarizer)", "scalarizer",
-     "Scalarize vector operations", true},
+    {"-scalarizer", "function(scalarizer)", "scalarizer", "Scalarize vector operations", true},
     {"-separate-const-offset-from-gep", "function(separate-const-offset-from-gep)",
      "separate-const-offset-from-gep", "Split constant offsets out of GEPs", true},
     {"-simple-loop-unswitch", "function(loop(simple-loop-unswitch))", "simple-loop-unswitch",
@@ -325,8 +318,8 @@ Action lookup_flag(const std::string& token) {
   if (auto it = l.removed.find(flag); it != l.removed.end()) {
     throw LookupError("pass " + flag + " has no LLVM 19 equivalent: " + it->second);
   }
-  throw LookupError("unknown pass flag '" + token + "'; closest valid flags: " +
-                    closest_matches(flag, l.flags));
+  throw LookupError("unknown pass flag '" + token +
+                    "'; closest valid flags: " + closest_matches(flag, l.flags));
 }
 
 Action lookup_element(const std::string& element) {
@@ -334,19 +327,18 @@ Action lookup_element(const std::string& element) {
   if (auto it = l.by_pipeline.find(element); it != l.by_pipeline.end()) return it->second;
   std::string hint;
   if (element.find(',') != std::string::npos) {
-    hint = "; an adaptor holding several passes runs them interleaved per function, which no "
-           "sequence of actions reproduces: write each pass as its own element, e.g. "
-           "function(gvn),function(dce)";
+    hint =
+        "; an adaptor holding several passes runs them interleaved per function, which no "
+        "sequence of actions reproduces: write each pass as its own element, e.g. "
+        "function(gvn),function(dce)";
   }
-  throw LookupError("pass pipeline element '" + element +
-                    "' is not an action of the LLVM env" + hint +
-                    "; closest valid elements: " + closest_matches(element, l.pipelines));
+  throw LookupError("pass pipeline element '" + element + "' is not an action of the LLVM env" +
+                    hint + "; closest valid elements: " + closest_matches(element, l.pipelines));
 }
 
 bool is_opt_program(const std::string& token) {
-  std::string base = token.substr(token.find_last_of('/') == std::string::npos
-                                      ? 0
-                                      : token.find_last_of('/') + 1);
+  std::string base =
+      token.substr(token.find_last_of('/') == std::string::npos ? 0 : token.find_last_of('/') + 1);
   return base == "opt" || base.rfind("opt-", 0) == 0;
 }
 

@@ -11,8 +11,8 @@
 // The explicit adaptors (function(...), cgscc(...), function(loop(...))) make
 // each pass run over the whole module before the next one starts, and
 // invalidate<all> between actions drops every cached analysis, because the env
-// runs each action with fresh analysis managers. The table and the space are immutable; safe to share
-// between threads.
+// runs each action with fresh analysis managers. The table and the space are immutable; safe to
+// share between threads.
 #pragma once
 
 #include <optional>

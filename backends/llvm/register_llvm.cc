@@ -59,10 +59,10 @@ void add_cost_family(std::vector<std::shared_ptr<const RewardSpace>>& out,
       reward_spec(cost == "IrInstructionCount" ? cost : prefix + "Bytes", platform_dependent,
                   "Decrease of " + what + " since the last step"),
       cost));
-  out.push_back(make_normalized_reward(
-      reward_spec(prefix + "Norm", platform_dependent,
-                  "Decrease of " + what + " divided by its -O0 value"),
-      cost, prefix + "O0"));
+  out.push_back(
+      make_normalized_reward(reward_spec(prefix + "Norm", platform_dependent,
+                                         "Decrease of " + what + " divided by its -O0 value"),
+                             cost, prefix + "O0"));
   for (const char* level : {"O3", "Oz"}) {
     out.push_back(make_baseline_reward(
         reward_spec(prefix + level, platform_dependent,

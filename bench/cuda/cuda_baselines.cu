@@ -13,14 +13,14 @@
 #include <cstdlib>
 #include <vector>
 
-#define CHECK(call)                                                                     \
-  do {                                                                                  \
-    cudaError_t e = (call);                                                             \
-    if (e != cudaSuccess) {                                                             \
-      printf("{\"ok\":false,\"error\":\"cuda_error\",\"detail\":\"%s\"}\n",             \
-             cudaGetErrorString(e));                                                    \
-      return 4;                                                                         \
-    }                                                                                   \
+#define CHECK(call)                                                         \
+  do {                                                                      \
+    cudaError_t e = (call);                                                 \
+    if (e != cudaSuccess) {                                                 \
+      printf("{\"ok\":false,\"error\":\"cuda_error\",\"detail\":\"%s\"}\n", \
+             cudaGetErrorString(e));                                        \
+      return 4;                                                             \
+    }                                                                       \
   } while (0)
 
 static double median(std::vector<double> v) {
@@ -91,10 +91,11 @@ int main(int argc, char** argv) {
     times.push_back(1e-3 * ms);
   }
   const double copy_seconds = median(times);
-  printf("{\"ok\":true,\"device\":\"%s\",\"sgemm_seconds\":%.9g,\"sgemm_gflops\":%.6g,"
-         "\"copy_gbps\":%.6g}\n",
-         prop.name, sgemm_seconds, 2.0 * m * n * k / sgemm_seconds / 1e9,
-         2.0 * bytes / copy_seconds / 1e9);
+  printf(
+      "{\"ok\":true,\"device\":\"%s\",\"sgemm_seconds\":%.9g,\"sgemm_gflops\":%.6g,"
+      "\"copy_gbps\":%.6g}\n",
+      prop.name, sgemm_seconds, 2.0 * m * n * k / sgemm_seconds / 1e9,
+      2.0 * bytes / copy_seconds / 1e9);
   cublasDestroy(handle);
   return 0;
 }

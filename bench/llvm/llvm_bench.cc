@@ -133,8 +133,7 @@ struct Raw {
   }
 
   static std::unique_ptr<llvm::Module> parse(llvm::LLVMContext& ctx, const std::string& bitcode) {
-    return llvm::cantFail(
-        llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "bench"), ctx));
+    return llvm::cantFail(llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "bench"), ctx));
   }
 
   void run_pass(llvm::Module& m, const std::string& pipeline) {
@@ -295,27 +294,28 @@ int main(int argc, char** argv) {
       "the object in memory with the same target machine settings.\n");
 
   // ---- ratios against raw LLVM, per program --------------------------------
-  const std::vector<std::string> step_passes = {"-globaldce", "-gvn", "-instcombine",
+  const std::vector<std::string> step_passes = {"-globaldce",   "-gvn",     "-instcombine",
                                                 "-simplifycfg", "-mem2reg", "-licm"};
   std::vector<double> step_ratio_verify, step_ratio_no_verify, fork_ratio, fork_use_ratio,
       reset_ratio, object_ratio;
   std::vector<Row> per_program;
   for (const auto& [name, b] : bench) {
     // Steps, on the initial state and on a state after -mem2reg -sroa.
-    for (const auto& prefix : {std::vector<std::string>{},
-                               std::vector<std::string>{"-mem2reg", "-sroa"}}) {
+    for (const auto& prefix :
+         {std::vector<std::string>{}, std::vector<std::string>{"-mem2reg", "-sroa"}}) {
       for (const auto& flag : step_passes) {
         const StepTimes t = time_step(raw, b, prefix, flag, 21);
         step_ratio_verify.push_back(t.env_verify / t.raw);
         step_ratio_no_verify.push_back(t.env_no_verify / t.raw);
         if (name == "crc32" && prefix.empty()) {
-          per_program.push_back({"step " + flag + " (crc32, verify on / off)",
-                                 fmt_time(t.env_verify) + " / " + fmt_time(t.env_no_verify),
-                                 fmt_time(t.raw),
-                                 fmt_ratio(t.env_verify / t.raw) + " / " +
-                                     fmt_ratio(t.env_no_verify / t.raw),
-                                 "≤ 1.05×",
-                                 flag == "-globaldce" ? "0.54 ms" : flag == "-gvn" ? "0.84 ms" : ""});
+          per_program.push_back(
+              {"step " + flag + " (crc32, verify on / off)",
+               fmt_time(t.env_verify) + " / " + fmt_time(t.env_no_verify), fmt_time(t.raw),
+               fmt_ratio(t.env_verify / t.raw) + " / " + fmt_ratio(t.env_no_verify / t.raw),
+               "≤ 1.05×",
+               flag == "-globaldce" ? "0.54 ms"
+               : flag == "-gvn"     ? "0.84 ms"
+                                    : ""});
         }
       }
     }
@@ -332,14 +332,13 @@ int main(int argc, char** argv) {
       env->reset({.benchmark = b});
       env->step(act("-mem2reg"));
     };
-    const auto ft = measure_interleaved(
-        41, {{fresh_state, [&] { fork = env->fork(); }},
-             {fresh_state,
-              [&] {
-                fork = env->fork();
-                fork->step(act(kNoOpFlag));
-              }},
-             {nullptr, [&] { auto c = llvm::CloneModule(*m); }}});
+    const auto ft = measure_interleaved(41, {{fresh_state, [&] { fork = env->fork(); }},
+                                             {fresh_state,
+                                              [&] {
+                                                fork = env->fork();
+                                                fork->step(act(kNoOpFlag));
+                                              }},
+                                             {nullptr, [&] { auto c = llvm::CloneModule(*m); }}});
     const double fork_t = ft[0], fork_use_t = ft[1], clone_t = ft[2];
     fork_ratio.push_back(fork_t / clone_t);
     fork_use_ratio.push_back(fork_use_t / clone_t);
@@ -347,40 +346,39 @@ int main(int argc, char** argv) {
     // Reset (cached baselines, reward tracked) vs parsing the bitcode.
     auto ic = cgym::make("llvm-ic-v0");
     ic->reset({.benchmark = b});  // computes and caches the baselines
-    const auto rt = measure_interleaved(
-        41, {{nullptr, [&] { ic->reset({.benchmark = b}); }},
-             {nullptr, [&] {
-                llvm::LLVMContext c;
-                auto mm = Raw::parse(c, b->program());
-              }}});
+    const auto rt = measure_interleaved(41, {{nullptr, [&] { ic->reset({.benchmark = b}); }},
+                                             {nullptr, [&] {
+                                                llvm::LLVMContext c;
+                                                auto mm = Raw::parse(c, b->program());
+                                              }}});
     const double reset_t = rt[0], parse_t = rt[1];
     reset_ratio.push_back(reset_t / parse_t);
 
     // ObjectTextSizeBytes vs raw code generation on the same state.
     std::unique_ptr<llvm::LLVMContext> cctx;
     std::unique_ptr<llvm::Module> copy;
-    const auto ot = measure_interleaved(
-        11, {{[&] {
-                env->reset({.benchmark = b});
-                env->step(act("-mem2reg"));
-              },
-              [&] { env->observation("ObjectTextSizeBytes"); }},
-             {[&] {
-                copy.reset();
-                cctx = std::make_unique<llvm::LLVMContext>();
-                copy = Raw::parse(*cctx, bitcode);
-              },
-              [&] {
-                auto clone = llvm::CloneModule(*copy);
-                raw.object_text_size(*clone);
-              }}});
+    const auto ot = measure_interleaved(11, {{[&] {
+                                                env->reset({.benchmark = b});
+                                                env->step(act("-mem2reg"));
+                                              },
+                                              [&] { env->observation("ObjectTextSizeBytes"); }},
+                                             {[&] {
+                                                copy.reset();
+                                                cctx = std::make_unique<llvm::LLVMContext>();
+                                                copy = Raw::parse(*cctx, bitcode);
+                                              },
+                                              [&] {
+                                                auto clone = llvm::CloneModule(*copy);
+                                                raw.object_text_size(*clone);
+                                              }}});
     copy.reset();
     const double obj_t = ot[0], raw_obj_t = ot[1];
     object_ratio.push_back(obj_t / raw_obj_t);
 
     if (name == "crc32") {
-      per_program.push_back({"fork (crc32): fork() / fork + first use", fmt_time(fork_t) + " / " +
-                             fmt_time(fork_use_t), fmt_time(clone_t) + " (CloneModule)",
+      per_program.push_back({"fork (crc32): fork() / fork + first use",
+                             fmt_time(fork_t) + " / " + fmt_time(fork_use_t),
+                             fmt_time(clone_t) + " (CloneModule)",
                              fmt_ratio(fork_t / clone_t) + " / " + fmt_ratio(fork_use_t / clone_t),
                              "≤ 1.2×", "5.3 ms"});
       per_program.push_back({"reset (crc32, llvm-ic-v0, cached baselines)", fmt_time(reset_t),
@@ -416,26 +414,44 @@ int main(int argc, char** argv) {
     auto env = cgym::make("llvm-v0");
     env->reset({.benchmark = bench["qsort"]});
     cgym::EnvPtr f;
-    const double t = measure(51, [&] { f = env->fork(); f->step(act(kNoOpFlag)); },
-                             [&] { f->observation("Autophase"); });
+    const double t = measure(
+        51,
+        [&] {
+          f = env->fork();
+          f->step(act(kNoOpFlag));
+        },
+        [&] { f->observation("Autophase"); });
     absolute.push_back({"Autophase (qsort)", fmt_time(t), "", "", "", "150 µs"});
-    const double ic = measure(51, [&] { f = env->fork(); f->step(act(kNoOpFlag)); },
-                              [&] { f->observation("InstCountNormDict"); });
+    const double ic = measure(
+        51,
+        [&] {
+          f = env->fork();
+          f->step(act(kNoOpFlag));
+        },
+        [&] { f->observation("InstCountNormDict"); });
     absolute.push_back({"InstCountNormDict (qsort)", fmt_time(ic), "", "", "", "0.8 ms"});
-    const double ir = measure(51, [&] { f = env->fork(); f->step(act(kNoOpFlag)); },
-                              [&] { f->observation("Ir"); });
+    const double ir = measure(
+        51,
+        [&] {
+          f = env->fork();
+          f->step(act(kNoOpFlag));
+        },
+        [&] { f->observation("Ir"); });
     absolute.push_back({"Ir (qsort)", fmt_time(ir), "", "", "", "0.6–0.8 ms"});
   }
   {
     cgym::EnvPtr e;
-    const double make_t = measure(11, [&] { e.reset(); }, [&] { e = cgym::make("llvm-v0"); });
+    const double make_t = measure(
+        11, [&] { e.reset(); }, [&] { e = cgym::make("llvm-v0"); });
     absolute.push_back({"creating an env (make)", fmt_time(make_t), "", "", "", "202 ms"});
-    const double make_reset_t = measure(11, [&] { e.reset(); }, [&] {
-      e = cgym::make("llvm-ic-v0");
-      e->reset();
-    });
-    absolute.push_back({"creating an env + first reset (llvm-ic-v0, crc32)",
-                        fmt_time(make_reset_t), "", "", "", ""});
+    const double make_reset_t = measure(
+        11, [&] { e.reset(); },
+        [&] {
+          e = cgym::make("llvm-ic-v0");
+          e->reset();
+        });
+    absolute.push_back({"creating an env + first reset (llvm-ic-v0, crc32)", fmt_time(make_reset_t),
+                        "", "", "", ""});
   }
   // Random walks on dijkstra.
   if (bench.count("dijkstra")) {
@@ -455,8 +471,7 @@ int main(int argc, char** argv) {
       const double rate = steps / seconds_since(start);
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.0f steps/s", rate);
-      absolute.push_back({std::string("random walk on dijkstra (") + id +
-                              ", reset every 50 steps)",
+      absolute.push_back({std::string("random walk on dijkstra (") + id + ", reset every 50 steps)",
                           buf, "", "", "", "1,091 steps/s"});
     }
     // Raw: fresh PassBuilder and analysis managers per pass, same walk.

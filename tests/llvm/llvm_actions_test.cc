@@ -110,8 +110,8 @@ TEST(LlvmActions, EveryActionRunsAndReportsItsEffectExactly) {
       for (Action a = 0; a < static_cast<Action>(table.size()); ++a) {
         auto env = base->fork();
         auto r = env->step(a);
-        ASSERT_FALSE(r.info.failed()) << table[a].flag << " on " << b->uri() << ": "
-                                      << r.info.error_details;
+        ASSERT_FALSE(r.info.failed())
+            << table[a].flag << " on " << b->uri() << ": " << r.info.error_details;
         const bool unchanged = ir_now(*env) == before;
         EXPECT_EQ(r.info.action_had_no_effect, unchanged)
             << table[a].flag << " on " << b->uri() << (optimised ? " (optimised)" : "");

@@ -109,8 +109,7 @@ TEST(LlvmCrash, ManyFatalErrorsAndAbortsInOneProcess) {
     }
     auto r = env->step(act("-sroa"));
     ASSERT_TRUE(r.info.failed()) << i;
-    EXPECT_NE(r.info.error_details.find(i % 2 == 0 ? "fatal error" : "signal 6"),
-              std::string::npos)
+    EXPECT_NE(r.info.error_details.find(i % 2 == 0 ? "fatal error" : "signal 6"), std::string::npos)
         << r.info.error_details;
   }
   expect_usable_again(*env, good);
@@ -175,9 +174,10 @@ TEST(LlvmInit, BenchmarksThatDoNotLoadRaiseBenchmarkInitError) {
   expect_init_error({.benchmark = from_ir("benchmark://test/syntax", "define i32 @f( {")},
                     "expected");
   // Parses, but is not valid: an instruction that uses itself.
-  expect_init_error({.benchmark = from_ir("benchmark://test/unverifiable",
-                                          "define i32 @f() {\n  %x = add i32 %x, 1\n  ret i32 %x\n}\n")},
-                    "not a valid LLVM module");
+  expect_init_error(
+      {.benchmark = from_ir("benchmark://test/unverifiable",
+                            "define i32 @f() {\n  %x = add i32 %x, 1\n  ret i32 %x\n}\n")},
+      "not a valid LLVM module");
   BenchmarkData c;
   c.uri = "benchmark://test/c";
   c.format = ProgramFormat::kC;
@@ -246,8 +246,8 @@ TEST(LlvmRewards, IrInstructionCountOzFollowsCompilerGymsFormula) {
   EXPECT_LT(oz, o0);
   double delta_sum = 0, norm_sum = 0;
   for (const char* flag : {"-mem2reg", "-sroa", "-instcombine", "-simplifycfg", "-gvn"}) {
-    auto r = env->step(act(flag), {.reward_spaces = {"IrInstructionCount",
-                                                     "IrInstructionCountNorm"}});
+    auto r =
+        env->step(act(flag), {.reward_spaces = {"IrInstructionCount", "IrInstructionCountNorm"}});
     delta_sum += r.rewards[0];
     norm_sum += r.rewards[1];
   }

@@ -137,23 +137,63 @@ TEST(LlvmObservations, AutophaseByHand) {
   const auto dict = env->observation("AutophaseDict").as_json();
   const std::map<std::string, int64_t> expected = {
       // Blocks: entry (0 preds, 2 succs), a and b (1 pred, 1 succ), join (2 preds, 0 succs).
-      {"BBNumArgsHi", 0}, {"BBNumArgsLo", 1},  // join's phis take 4 arguments in all
-      {"onePred", 2}, {"onePredOneSuc", 2}, {"onePredTwoSuc", 0}, {"oneSuccessor", 2},
-      {"twoPred", 1}, {"twoPredOneSuc", 0}, {"twoEach", 0}, {"twoSuccessor", 1},
-      {"morePreds", 0}, {"BB03Phi", 1}, {"BBHiPhi", 0}, {"BBNoPhi", 3}, {"BeginPhi", 1},
-      {"BranchCount", 3}, {"returnInt", 1}, {"CriticalCount", 0}, {"NumEdges", 4},
+      {"BBNumArgsHi", 0},
+      {"BBNumArgsLo", 1},  // join's phis take 4 arguments in all
+      {"onePred", 2},
+      {"onePredOneSuc", 2},
+      {"onePredTwoSuc", 0},
+      {"oneSuccessor", 2},
+      {"twoPred", 1},
+      {"twoPredOneSuc", 0},
+      {"twoEach", 0},
+      {"twoSuccessor", 1},
+      {"morePreds", 0},
+      {"BB03Phi", 1},
+      {"BBHiPhi", 0},
+      {"BBNoPhi", 3},
+      {"BeginPhi", 1},
+      {"BranchCount", 3},
+      {"returnInt", 1},
+      {"CriticalCount", 0},
+      {"NumEdges", 4},
       // i32 constants: 1 (add), 2 (shl), 0 and 1 (phi); no i64 constant.
-      {"const32Bit", 4}, {"const64Bit", 0}, {"numConstZeroes", 1}, {"numConstOnes", 2},
-      {"UncondBranches", 2}, {"binaryConstArg", 2}, {"NumAShrInst", 0}, {"NumAddInst", 1},
-      {"NumAllocaInst", 0}, {"NumAndInst", 0}, {"BlockMid", 0}, {"BlockLow", 4},
-      {"NumBitCastInst", 0}, {"NumBrInst", 3}, {"NumCallInst", 1},
-      {"NumGetElementPtrInst", 0}, {"NumICmpInst", 0}, {"NumLShrInst", 0}, {"NumLoadInst", 0},
-      {"NumMulInst", 0}, {"NumOrInst", 0}, {"NumPHIInst", 2}, {"NumRetInst", 1},
-      {"NumSExtInst", 1}, {"NumSelectInst", 0}, {"NumShlInst", 1}, {"NumStoreInst", 0},
-      {"NumSubInst", 1}, {"NumTruncInst", 1}, {"NumXorInst", 0}, {"NumZExtInst", 0},
-      {"TotalBlocks", 4}, {"TotalInsts", 12}, {"TotalMemInst", 1},
+      {"const32Bit", 4},
+      {"const64Bit", 0},
+      {"numConstZeroes", 1},
+      {"numConstOnes", 2},
+      {"UncondBranches", 2},
+      {"binaryConstArg", 2},
+      {"NumAShrInst", 0},
+      {"NumAddInst", 1},
+      {"NumAllocaInst", 0},
+      {"NumAndInst", 0},
+      {"BlockMid", 0},
+      {"BlockLow", 4},
+      {"NumBitCastInst", 0},
+      {"NumBrInst", 3},
+      {"NumCallInst", 1},
+      {"NumGetElementPtrInst", 0},
+      {"NumICmpInst", 0},
+      {"NumLShrInst", 0},
+      {"NumLoadInst", 0},
+      {"NumMulInst", 0},
+      {"NumOrInst", 0},
+      {"NumPHIInst", 2},
+      {"NumRetInst", 1},
+      {"NumSExtInst", 1},
+      {"NumSelectInst", 0},
+      {"NumShlInst", 1},
+      {"NumStoreInst", 0},
+      {"NumSubInst", 1},
+      {"NumTruncInst", 1},
+      {"NumXorInst", 0},
+      {"NumZExtInst", 0},
+      {"TotalBlocks", 4},
+      {"TotalInsts", 12},
+      {"TotalMemInst", 1},
       {"TotalFuncs", 2},  // the declaration counts, as in CompilerGym
-      {"ArgsPhi", 4}, {"testUnary", 2}};
+      {"ArgsPhi", 4},
+      {"testUnary", 2}};
   ASSERT_EQ(dict.size(), 56u);
   for (const auto& [name, value] : expected) {
     EXPECT_EQ(dict.at(name).get<int64_t>(), value) << name;
@@ -177,9 +217,9 @@ TEST(LlvmObservations, AutophaseTotalsMatchTheIrText) {
   EXPECT_EQ(f.at("NumPHIInst").get<int64_t>(), truth["phi"]);
   EXPECT_EQ(f.at("NumBrInst").get<int64_t>(), truth["br"]);
   EXPECT_EQ(f.at("BranchCount").get<int64_t>(), truth["br"]);
-  EXPECT_EQ(f.at("TotalMemInst").get<int64_t>(),
-            truth["getelementptr"] + truth["load"] + truth["store"] + truth["call"] +
-                truth["invoke"] + truth["alloca"]);
+  EXPECT_EQ(f.at("TotalMemInst").get<int64_t>(), truth["getelementptr"] + truth["load"] +
+                                                     truth["store"] + truth["call"] +
+                                                     truth["invoke"] + truth["alloca"]);
   EXPECT_EQ(f.at("BlockLow").get<int64_t>() + f.at("BlockMid").get<int64_t>(),
             truth["TotalBlocks"]);
 }
@@ -222,8 +262,7 @@ TEST(LlvmObservations, ObjectTextSizeMatchesLlc) {
       for (const auto& flag : episode) env->step(act(flag));
       const auto bc = dir.path() / "m.bc", obj = dir.path() / "m.o";
       write(bc, env->observation("Bitcode").as<Bytes>().data);
-      run({llc, "-O2", "-relocation-model=pic", "-filetype=obj", bc.string(), "-o",
-           obj.string()});
+      run({llc, "-O2", "-relocation-model=pic", "-filetype=obj", bc.string(), "-o", obj.string()});
       EXPECT_EQ(env->observation("ObjectTextSizeBytes").as<int64_t>(),
                 text_size_from_llvm_size(size, obj.string(), false))
           << name << " after " << episode.size() << " passes";
@@ -244,8 +283,8 @@ TEST(LlvmObservations, TextSizeRuntimeAndBuildtime) {
   ScratchDir dir;
   const auto bc = dir.path() / "m.bc", exe = dir.path() / "m";
   write(bc, env->observation("Bitcode").as<Bytes>().data);
-  std::vector<std::string> argv = {clang, "-O2", "-Xclang", "-disable-llvm-passes", bc.string(),
-                                   "-o", exe.string()};
+  std::vector<std::string> argv = {clang,       "-O2", "-Xclang",   "-disable-llvm-passes",
+                                   bc.string(), "-o",  exe.string()};
   for (const auto& f : b->data().link_flags) argv.push_back(f);
   run(argv);
   EXPECT_EQ(env->observation("TextSizeBytes").as<int64_t>(),

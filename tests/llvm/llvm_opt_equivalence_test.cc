@@ -26,15 +26,18 @@ void compare_with_opt(Env& env, const BenchmarkPtr& b, const std::string& opt,
   // Run the command line as written, with the two file names filled in.
   std::vector<std::string> argv;
   for (const auto& token : ActionSpace::split_commandline(e->commandline())) {
-    if (token == "opt-19") argv.push_back(opt);
-    else if (token == "input.bc") argv.push_back(in.string());
-    else if (token == "output.bc") argv.push_back(out.string());
-    else argv.push_back(token);
+    if (token == "opt-19")
+      argv.push_back(opt);
+    else if (token == "input.bc")
+      argv.push_back(in.string());
+    else if (token == "output.bc")
+      argv.push_back(out.string());
+    else
+      argv.push_back(token);
   }
   run(argv, 300.0);
   const std::string text = run({dis, out.string(), "-o", "-"});
-  EXPECT_EQ(e->observation("IrInstructionCount").as<int64_t>(),
-            count_ir_text(text)["TotalInsts"])
+  EXPECT_EQ(e->observation("IrInstructionCount").as<int64_t>(), count_ir_text(text)["TotalInsts"])
       << b->uri() << ": " << e->commandline();
   // output.bc and the env's module, both read back by llvm-dis. (The bitcode
   // reader gives intrinsic declarations their own attributes back, so the
@@ -126,7 +129,8 @@ TEST(LlvmOptEquivalence, CompilerGymStyleCommandLineReplays) {
   const auto actions =
       env->from_commandline("opt -mem2reg -instcombine -gvn -simplifycfg input.bc -o output.bc");
   ASSERT_EQ(actions.size(), 4u);
-  EnvState state{b->uri(), std::nullopt, 0.0, "opt -mem2reg -instcombine -gvn input.bc -o output.bc"};
+  EnvState state{b->uri(), std::nullopt, 0.0,
+                 "opt -mem2reg -instcombine -gvn input.bc -o output.bc"};
   env->apply(state);
   EXPECT_EQ(env->commandline(),
             "opt-19 -passes='function(mem2reg),invalidate<all>,"

@@ -20,33 +20,130 @@ namespace {
 using namespace cgym::llvm::testing;
 
 // CompilerGym v0.2.5's LLVM action space, in index order.
-const std::vector<std::string> kCompilerGymFlags = {
-    "-add-discriminators", "-adce", "-aggressive-instcombine", "-alignment-from-assumptions",
-    "-always-inline", "-argpromotion", "-attributor", "-barrier", "-bdce", "-break-crit-edges",
-    "-simplifycfg", "-callsite-splitting", "-called-value-propagation", "-canonicalize-aliases",
-    "-consthoist", "-constmerge", "-constprop", "-coro-cleanup", "-coro-early", "-coro-elide",
-    "-coro-split", "-correlated-propagation", "-cross-dso-cfi", "-deadargelim", "-dce", "-die",
-    "-dse", "-reg2mem", "-div-rem-pairs", "-early-cse-memssa", "-early-cse", "-elim-avail-extern",
-    "-ee-instrument", "-flattencfg", "-float2int", "-forceattrs", "-inline",
-    "-insert-gcov-profiling", "-gvn-hoist", "-gvn", "-globaldce", "-globalopt", "-globalsplit",
-    "-guard-widening", "-hotcoldsplit", "-ipconstprop", "-ipsccp", "-indvars", "-irce",
-    "-infer-address-spaces", "-inferattrs", "-inject-tli-mappings", "-instsimplify",
-    "-instcombine", "-instnamer", "-jump-threading", "-lcssa", "-licm", "-libcalls-shrinkwrap",
-    "-load-store-vectorizer", "-loop-data-prefetch", "-loop-deletion", "-loop-distribute",
-    "-loop-fusion", "-loop-guard-widening", "-loop-idiom", "-loop-instsimplify",
-    "-loop-interchange", "-loop-load-elim", "-loop-predication", "-loop-reroll", "-loop-rotate",
-    "-loop-simplifycfg", "-loop-simplify", "-loop-sink", "-loop-reduce", "-loop-unroll-and-jam",
-    "-loop-unroll", "-loop-unswitch", "-loop-vectorize", "-loop-versioning-licm",
-    "-loop-versioning", "-loweratomic", "-lower-constant-intrinsics", "-lower-expect",
-    "-lower-guard-intrinsic", "-lowerinvoke", "-lower-matrix-intrinsics", "-lowerswitch",
-    "-lower-widenable-condition", "-memcpyopt", "-mergefunc", "-mergeicmps", "-mldst-motion",
-    "-sancov", "-name-anon-globals", "-nary-reassociate", "-newgvn", "-pgo-memop-opt",
-    "-partial-inliner", "-partially-inline-libcalls", "-post-inline-ee-instrument",
-    "-functionattrs", "-mem2reg", "-prune-eh", "-reassociate", "-redundant-dbg-inst-elim",
-    "-rpo-functionattrs", "-rewrite-statepoints-for-gc", "-sccp", "-slp-vectorizer", "-sroa",
-    "-scalarizer", "-separate-const-offset-from-gep", "-simple-loop-unswitch", "-sink",
-    "-speculative-execution", "-slsr", "-strip-dead-prototypes", "-strip-debug-declare",
-    "-strip-nondebug", "-strip", "-tailcallelim", "-mergereturn"};
+const std::vector<std::string> kCompilerGymFlags = {"-add-discriminators",
+                                                    "-adce",
+                                                    "-aggressive-instcombine",
+                                                    "-alignment-from-assumptions",
+                                                    "-always-inline",
+                                                    "-argpromotion",
+                                                    "-attributor",
+                                                    "-barrier",
+                                                    "-bdce",
+                                                    "-break-crit-edges",
+                                                    "-simplifycfg",
+                                                    "-callsite-splitting",
+                                                    "-called-value-propagation",
+                                                    "-canonicalize-aliases",
+                                                    "-consthoist",
+                                                    "-constmerge",
+                                                    "-constprop",
+                                                    "-coro-cleanup",
+                                                    "-coro-early",
+                                                    "-coro-elide",
+                                                    "-coro-split",
+                                                    "-correlated-propagation",
+                                                    "-cross-dso-cfi",
+                                                    "-deadargelim",
+                                                    "-dce",
+                                                    "-die",
+                                                    "-dse",
+                                                    "-reg2mem",
+                                                    "-div-rem-pairs",
+                                                    "-early-cse-memssa",
+                                                    "-early-cse",
+                                                    "-elim-avail-extern",
+                                                    "-ee-instrument",
+                                                    "-flattencfg",
+                                                    "-float2int",
+                                                    "-forceattrs",
+                                                    "-inline",
+                                                    "-insert-gcov-profiling",
+                                                    "-gvn-hoist",
+                                                    "-gvn",
+                                                    "-globaldce",
+                                                    "-globalopt",
+                                                    "-globalsplit",
+                                                    "-guard-widening",
+                                                    "-hotcoldsplit",
+                                                    "-ipconstprop",
+                                                    "-ipsccp",
+                                                    "-indvars",
+                                                    "-irce",
+                                                    "-infer-address-spaces",
+                                                    "-inferattrs",
+                                                    "-inject-tli-mappings",
+                                                    "-instsimplify",
+                                                    "-instcombine",
+                                                    "-instnamer",
+                                                    "-jump-threading",
+                                                    "-lcssa",
+                                                    "-licm",
+                                                    "-libcalls-shrinkwrap",
+                                                    "-load-store-vectorizer",
+                                                    "-loop-data-prefetch",
+                                                    "-loop-deletion",
+                                                    "-loop-distribute",
+                                                    "-loop-fusion",
+                                                    "-loop-guard-widening",
+                                                    "-loop-idiom",
+                                                    "-loop-instsimplify",
+                                                    "-loop-interchange",
+                                                    "-loop-load-elim",
+                                                    "-loop-predication",
+                                                    "-loop-reroll",
+                                                    "-loop-rotate",
+                                                    "-loop-simplifycfg",
+                                                    "-loop-simplify",
+                                                    "-loop-sink",
+                                                    "-loop-reduce",
+                                                    "-loop-unroll-and-jam",
+                                                    "-loop-unroll",
+                                                    "-loop-unswitch",
+                                                    "-loop-vectorize",
+                                                    "-loop-versioning-licm",
+                                                    "-loop-versioning",
+                                                    "-loweratomic",
+                                                    "-lower-constant-intrinsics",
+                                                    "-lower-expect",
+                                                    "-lower-guard-intrinsic",
+                                                    "-lowerinvoke",
+                                                    "-lower-matrix-intrinsics",
+                                                    "-lowerswitch",
+                                                    "-lower-widenable-condition",
+                                                    "-memcpyopt",
+                                                    "-mergefunc",
+                                                    "-mergeicmps",
+                                                    "-mldst-motion",
+                                                    "-sancov",
+                                                    "-name-anon-globals",
+                                                    "-nary-reassociate",
+                                                    "-newgvn",
+                                                    "-pgo-memop-opt",
+                                                    "-partial-inliner",
+                                                    "-partially-inline-libcalls",
+                                                    "-post-inline-ee-instrument",
+                                                    "-functionattrs",
+                                                    "-mem2reg",
+                                                    "-prune-eh",
+                                                    "-reassociate",
+                                                    "-redundant-dbg-inst-elim",
+                                                    "-rpo-functionattrs",
+                                                    "-rewrite-statepoints-for-gc",
+                                                    "-sccp",
+                                                    "-slp-vectorizer",
+                                                    "-sroa",
+                                                    "-scalarizer",
+                                                    "-separate-const-offset-from-gep",
+                                                    "-simple-loop-unswitch",
+                                                    "-sink",
+                                                    "-speculative-execution",
+                                                    "-slsr",
+                                                    "-strip-dead-prototypes",
+                                                    "-strip-debug-declare",
+                                                    "-strip-nondebug",
+                                                    "-strip",
+                                                    "-tailcallelim",
+                                                    "-mergereturn"};
 
 TEST(LlvmSpaces, EveryCompilerGymFlagIsMappedOrExplained) {
   ASSERT_EQ(kCompilerGymFlags.size(), 124u);
@@ -120,8 +217,9 @@ TEST(LlvmSpaces, CommandlineRoundTrips) {
     EXPECT_NE(line.find("input.bc -o output.bc"), std::string::npos);
     EXPECT_EQ(space.from_commandline(line), actions) << line;
   }
-  EXPECT_EQ(space.to_commandline(std::vector<Action>{space.index("-gvn"), space.index("-globaldce")}),
-            "opt-19 -passes='function(gvn),invalidate<all>,globaldce' input.bc -o output.bc");
+  EXPECT_EQ(
+      space.to_commandline(std::vector<Action>{space.index("-gvn"), space.index("-globaldce")}),
+      "opt-19 -passes='function(gvn),invalidate<all>,globaldce' input.bc -o output.bc");
 }
 
 TEST(LlvmSpaces, ParsesCompilerGymAndBareForms) {
@@ -166,19 +264,39 @@ TEST(LlvmSpaces, BadCommandLinesSayWhy) {
 
 TEST(LlvmSpaces, ObservationSpaces) {
   const auto& specs = LlvmSession::spaces();
-  const std::vector<std::string> expected = {
-      "Ir", "IrSha1", "Bitcode", "BitcodeFile", "InstCount", "InstCountDict", "InstCountNorm",
-      "InstCountNormDict", "Autophase", "AutophaseDict", "IrInstructionCount",
-      "IrInstructionCountO0", "IrInstructionCountO3", "IrInstructionCountOz",
-      "ObjectTextSizeBytes", "ObjectTextSizeO0", "ObjectTextSizeO3", "ObjectTextSizeOz",
-      "TextSizeBytes", "TextSizeO0", "TextSizeO3", "TextSizeOz", "IsBuildable", "IsRunnable",
-      "Runtime", "Buildtime", "CpuInfo"};
+  const std::vector<std::string> expected = {"Ir",
+                                             "IrSha1",
+                                             "Bitcode",
+                                             "BitcodeFile",
+                                             "InstCount",
+                                             "InstCountDict",
+                                             "InstCountNorm",
+                                             "InstCountNormDict",
+                                             "Autophase",
+                                             "AutophaseDict",
+                                             "IrInstructionCount",
+                                             "IrInstructionCountO0",
+                                             "IrInstructionCountO3",
+                                             "IrInstructionCountOz",
+                                             "ObjectTextSizeBytes",
+                                             "ObjectTextSizeO0",
+                                             "ObjectTextSizeO3",
+                                             "ObjectTextSizeOz",
+                                             "TextSizeBytes",
+                                             "TextSizeO0",
+                                             "TextSizeO3",
+                                             "TextSizeOz",
+                                             "IsBuildable",
+                                             "IsRunnable",
+                                             "Runtime",
+                                             "Buildtime",
+                                             "CpuInfo"};
   std::vector<std::string> names;
   for (const auto& s : specs) {
     names.push_back(s.name);
     EXPECT_TRUE(s.space.contains(s.default_value)) << s.name;
     const bool baseline = s.name.size() > 2 && (s.name.ends_with("O0") || s.name.ends_with("O3") ||
-                                                 s.name.ends_with("Oz"));
+                                                s.name.ends_with("Oz"));
     if (baseline) {
       EXPECT_TRUE(s.benchmark_constant) << s.name;
     }
@@ -196,12 +314,19 @@ TEST(LlvmSpaces, ObservationSpaces) {
 TEST(LlvmSpaces, RewardSpaces) {
   std::vector<std::string> names;
   for (const auto& r : reward_spaces()) names.push_back(r->name());
-  const std::vector<std::string> expected = {
-      "IrInstructionCount",  "IrInstructionCountNorm", "IrInstructionCountO3",
-      "IrInstructionCountOz", "ObjectTextSizeBytes",   "ObjectTextSizeNorm",
-      "ObjectTextSizeO3",    "ObjectTextSizeOz",       "TextSizeBytes",
-      "TextSizeNorm",        "TextSizeO3",             "TextSizeOz",
-      "Runtime"};
+  const std::vector<std::string> expected = {"IrInstructionCount",
+                                             "IrInstructionCountNorm",
+                                             "IrInstructionCountO3",
+                                             "IrInstructionCountOz",
+                                             "ObjectTextSizeBytes",
+                                             "ObjectTextSizeNorm",
+                                             "ObjectTextSizeO3",
+                                             "ObjectTextSizeOz",
+                                             "TextSizeBytes",
+                                             "TextSizeNorm",
+                                             "TextSizeO3",
+                                             "TextSizeOz",
+                                             "Runtime"};
   EXPECT_EQ(names, expected);
   for (const auto& r : reward_spaces()) {
     EXPECT_EQ(r->spec().platform_dependent, r->name().rfind("IrInstructionCount", 0) != 0)
@@ -251,9 +376,9 @@ TEST(LlvmEnvs, UnknownParamsAndBadValuesAreRejected) {
   EXPECT_THROW(make_env("llvm-v0", {.params = {{"verify_modul", "0"}}}), LookupError);
   EXPECT_THROW(make_env("llvm-v0", {.params = {{"verify_module", "maybe"}}}), InvalidArgument);
   EXPECT_THROW(make_env("llvm-v0", {.params = {{"runtime_runs", "0"}}}), InvalidArgument);
-  EXPECT_NO_THROW(make_env("llvm-v0", {.params = {{"verify_module", "0"},
-                                                  {"runtime_runs", "3"},
-                                                  {"runtime_warmup", "1"}}}));
+  EXPECT_NO_THROW(make_env(
+      "llvm-v0",
+      {.params = {{"verify_module", "0"}, {"runtime_runs", "3"}, {"runtime_warmup", "1"}}}));
 }
 
 }  // namespace

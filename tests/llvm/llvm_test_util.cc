@@ -43,7 +43,8 @@ BenchmarkPtr from_c(const std::string& uri, const std::string& source) {
   ScratchDir dir;
   write(dir.path() / "a.c", source);
   run({*clang, "-c", "-emit-llvm", "-O1", "-Xclang", "-disable-llvm-passes", "-Xclang",
-       "-disable-llvm-optzns", (dir.path() / "a.c").string(), "-o", (dir.path() / "a.bc").string()});
+       "-disable-llvm-optzns", (dir.path() / "a.c").string(), "-o",
+       (dir.path() / "a.bc").string()});
   BenchmarkData d;
   d.uri = uri;
   d.format = ProgramFormat::kLlvmBitcode;
@@ -151,8 +152,8 @@ std::map<std::string, int64_t> count_ir_text(const std::string& ir) {
 
 ScratchDir::ScratchDir() {
   std::random_device rd;
-  path_ = fs::temp_directory_path() / ("cgym-llvm-test-" + std::to_string(rd()) + "-" +
-                                        std::to_string(rd()));
+  path_ = fs::temp_directory_path() /
+          ("cgym-llvm-test-" + std::to_string(rd()) + "-" + std::to_string(rd()));
   fs::create_directories(path_);
 }
 

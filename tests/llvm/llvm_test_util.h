@@ -21,10 +21,10 @@ namespace cgym::llvm::testing {
 /// datasets were not built (the caller skips).
 BenchmarkPtr bundled(const std::string& name);
 
-#define CGYM_BUNDLED_OR_SKIP(var, name)                                                   \
-  auto var = ::cgym::llvm::testing::bundled(name);                                        \
-  if (!var) GTEST_SKIP() << "benchmark://cgym-v0/" << name                                \
-                         << " is not built (build the cgym_datasets target)"
+#define CGYM_BUNDLED_OR_SKIP(var, name)            \
+  auto var = ::cgym::llvm::testing::bundled(name); \
+  if (!var)                                        \
+  GTEST_SKIP() << "benchmark://cgym-v0/" << name << " is not built (build the cgym_datasets target)"
 
 /// A random action, leaving out what makes LLVM 19 itself (opt-19 too) fail
 /// or differ from run to run, which tests of long, reproducible episodes do
@@ -45,9 +45,9 @@ BenchmarkPtr from_c(const std::string& uri, const std::string& source);
 /// nullopt when it is not installed.
 std::optional<std::string> tool(const std::string& name);
 
-#define CGYM_TOOL_OR_SKIP(var, name)                                                      \
-  auto var##_opt = ::cgym::llvm::testing::tool(name);                                     \
-  if (!var##_opt) GTEST_SKIP() << name << "-19 is not installed";                         \
+#define CGYM_TOOL_OR_SKIP(var, name)                              \
+  auto var##_opt = ::cgym::llvm::testing::tool(name);             \
+  if (!var##_opt) GTEST_SKIP() << name << "-19 is not installed"; \
   const std::string var = *var##_opt
 
 /// Runs a command (check_process); returns stdout.
