@@ -4,15 +4,18 @@
 //   random_search [--benchmark URI] [--seconds S] [--episode-length N] [--seed S]
 //
 // Each episode starts from a fork of the freshly reset env (no reparse),
-// takes random passes, and remembers the best point of every episode. The
-// reward is IrInstructionCountOz: 1.0 means as many instructions removed as
-// -Oz removes.
+// takes random passes, and remembers every improvement. The reward is
+// IrInstructionCountOz: 1.0 means as many instructions removed as -Oz
+// removes. The result reported is the best one whose program still prints
+// what the unoptimised program prints (env->validate()).
 #include <cgym/cgym.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <iomanip>
 #include <iostream>
+#include <string>
+#include <vector>
 
 int main(int argc, char** argv) {
   std::string benchmark = "benchmark://cgym-v0/qsort";
@@ -43,8 +46,9 @@ int main(int argc, char** argv) {
       return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
     cgym::Rng rng(seed);
+    // Every improvement, in increasing order of reward.
+    std::vector<std::vector<cgym::Action>> improvements;
     double best_reward = 0;
-    std::vector<cgym::Action> best;
     int episodes = 0;
     long steps = 0;
     while (elapsed() < seconds) {
@@ -55,21 +59,43 @@ int main(int argc, char** argv) {
         if (r.done) break;
         if (episode->episode_reward() > best_reward + 1e-9) {
           best_reward = episode->episode_reward();
-          best = episode->actions();
+          improvements.push_back(episode->actions());
         }
       }
       ++episodes;
     }
-    // Replay the best actions to report the exact instruction counts.
-    env->reset();
-    if (!best.empty()) env->multistep(best);
+    const double search_seconds = elapsed();
+    // A lower count proves nothing if the program no longer works: some pass
+    // orders miscompile. validate() rebuilds the program from the command
+    // line on a fresh compiler, runs it and compares its output with the
+    // unoptimised program's. Report the best result that passes.
+    int rejected = 0;
+    std::string first_failure;
+    bool validated = false;
+    for (auto it = improvements.rbegin(); it != improvements.rend() && !validated; ++it) {
+      env->reset();
+      env->multistep(*it);
+      const auto check = env->validate();
+      if (check.okay()) {
+        validated = true;
+      } else {
+        if (first_failure.empty() && !check.errors.empty()) {
+          first_failure = check.errors[0].type + ": " + check.errors[0].details;
+        }
+        ++rejected;
+      }
+    }
+    if (!validated) env->reset();  // nothing improved, or nothing validated
     const auto ic = env->observation("IrInstructionCount").as<int64_t>();
     const auto o0 = env->observation("IrInstructionCountO0").as<int64_t>();
     const auto oz = env->observation("IrInstructionCountOz").as<int64_t>();
     std::cout << std::fixed << std::setprecision(3);
     std::cout << "benchmark:        " << benchmark << "\n"
               << "search:           " << episodes << " episodes, " << steps << " steps in "
-              << elapsed() << " s\n"
+              << search_seconds << " s\n"
+              << "validation:       " << rejected
+              << " better results rejected by validation (the program misbehaved)"
+              << (first_failure.empty() ? "" : "; first: " + first_failure) << "\n"
               << "instructions:     " << o0 << " at -O0, " << oz << " at -Oz, " << ic << " found\n"
               << "best reward:      " << env->episode_reward() << "\n"
               << "relative to -Oz:  " << env->episode_reward() << "x (1.000x = as good as -Oz)\n"

@@ -98,6 +98,14 @@ TEST(Examples, RandomSearchReplays) {
   const auto s = parse_search(out);
   expect_replays(s);
   EXPECT_GT(s.reward, 0.0);
+  // The reported result is one that passed validation.
+  EXPECT_NE(out.find("better results rejected by validation"), std::string::npos) << out;
+  auto env = make("llvm-ic-v0");
+  env->reset({.benchmark = kCrc32});
+  const auto actions = env->from_commandline(s.commandline);
+  if (!actions.empty()) env->multistep(actions);
+  const auto check = env->validate();
+  EXPECT_TRUE(check.okay()) << check.to_string();
 }
 
 TEST(Examples, SqliteLoggingRowsMatchTheEpisode) {
