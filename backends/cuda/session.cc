@@ -83,6 +83,36 @@ Target choose_target(const LoopNestProgram& program, const Settings& settings) {
   return settings.target.value_or(Target::kCpu);
 }
 
+// Session parameters shared by both envs: the evaluator's settings. The
+// backend is fixed per episode; `backend_hint` says how to choose it.
+std::optional<std::string> set_evaluator_parameter(Settings& settings, Evaluator& evaluator,
+                                                   const std::string& key, const std::string& value,
+                                                   const char* backend_hint) {
+  if (key == "backend") {
+    throw InvalidArgument(std::string("the backend cannot change mid-episode; ") + backend_hint);
+  }
+  const auto& known = Settings::known_params();
+  if (key != "test_drop_tail" && std::find(known.begin(), known.end(), key) == known.end()) {
+    return std::nullopt;
+  }
+  settings.set(key, value, true);
+  evaluator.settings() = settings;
+  return value;
+}
+
+// A schedule whose output differs from the reference is a validation
+// finding; any other failure propagates.
+std::vector<ValidationIssue> check_schedule(Evaluator& evaluator, const Schedule& schedule) {
+  try {
+    evaluator.check(schedule);
+  } catch (const SessionError& e) {
+    const std::string what = e.what();
+    if (what.rfind("schedule produced wrong output", 0) == 0) return {{"Wrong output", what}};
+    throw;
+  }
+  return {};
+}
+
 }  // namespace
 
 // ---- Settings -----------------------------------------------------------------
@@ -434,29 +464,13 @@ std::unique_ptr<CompilationSession> LoopNestSession::fork() const {
 
 std::optional<std::string> LoopNestSession::handle_session_parameter(const std::string& key,
                                                                      const std::string& value) {
-  if (key == "backend") {
-    throw InvalidArgument(
-        "the backend cannot change mid-episode; pass it as a make option or "
-        "in the benchmark URI (?backend=cpu|cuda)");
-  }
-  const auto& known = Settings::known_params();
-  if (key != "test_drop_tail" && std::find(known.begin(), known.end(), key) == known.end()) {
-    return std::nullopt;
-  }
-  settings_.set(key, value, true);
-  evaluator_.settings() = settings_;
-  return value;
+  return set_evaluator_parameter(
+      settings_, evaluator_, key, value,
+      "pass it as a make option or in the benchmark URI (?backend=cpu|cuda)");
 }
 
 std::vector<ValidationIssue> LoopNestSession::validate_semantics(const ValidationOptions&) {
-  try {
-    evaluator_.check(schedule_);
-  } catch (const SessionError& e) {
-    const std::string what = e.what();
-    if (what.rfind("schedule produced wrong output", 0) == 0) return {{"Wrong output", what}};
-    throw;
-  }
-  return {};
+  return check_schedule(evaluator_, schedule_);
 }
 
 // ---- LoopToolSession --------------------------------------------------------------
@@ -642,29 +656,13 @@ std::unique_ptr<CompilationSession> LoopToolSession::fork() const {
 
 std::optional<std::string> LoopToolSession::handle_session_parameter(const std::string& key,
                                                                      const std::string& value) {
-  if (key == "backend") {
-    throw InvalidArgument(
-        "the backend cannot change mid-episode; choose a "
-        "benchmark://loop_tool-cpu-v0/N or benchmark://loop_tool-cuda-v0/N");
-  }
-  const auto& known = Settings::known_params();
-  if (key != "test_drop_tail" && std::find(known.begin(), known.end(), key) == known.end()) {
-    return std::nullopt;
-  }
-  settings_.set(key, value, true);
-  evaluator_.settings() = settings_;
-  return value;
+  return set_evaluator_parameter(
+      settings_, evaluator_, key, value,
+      "choose a benchmark://loop_tool-cpu-v0/N or benchmark://loop_tool-cuda-v0/N");
 }
 
 std::vector<ValidationIssue> LoopToolSession::validate_semantics(const ValidationOptions&) {
-  try {
-    evaluator_.check(schedule());
-  } catch (const SessionError& e) {
-    const std::string what = e.what();
-    if (what.rfind("schedule produced wrong output", 0) == 0) return {{"Wrong output", what}};
-    throw;
-  }
-  return {};
+  return check_schedule(evaluator_, schedule());
 }
 
 }  // namespace cgym::cuda
