@@ -1,55 +1,47 @@
 #!/usr/bin/env bash
-# Builds the `asan` preset of CMakePresets.json (AddressSanitizer +
-# UndefinedBehaviorSanitizer, build-asan/) and runs the core test binaries
-# under it with leak detection. Any sanitizer report fails the run.
+# Builds a sanitizer preset of CMakePresets.json (clang-19, AddressSanitizer +
+# UndefinedBehaviorSanitizer at -O0, libFuzzer coverage) and runs, under it:
+#  - the test suite of the core, the datasets, the wrappers, the CLI, the
+#    bad-input tests, the gcc backend and the LLVM backend (ctest, without
+#    the labels slow, stress, install, gpu and example);
+#  - every fuzz target for a bounded count (ctest label fuzz).
+# Any ASan, LeakSanitizer or UBSan report, or a fuzz finding, fails the run.
 #
-#   scripts/sanitize.sh              core, datasets, wrappers, cli, bad inputs
-#   PRESET=asan-gcc SANITIZE_GCC=1 scripts/sanitize.sh   ... and the gcc backend's tests
-#   PRESET=asan-llvm SANITIZE_GCC=1 SANITIZE_LLVM=1 scripts/sanitize.sh   ... and the LLVM tests
+#   scripts/sanitize.sh                       preset "sanitize" (core, gcc, LLVM)
+#   PRESET=sanitize-core scripts/sanitize.sh  the core only
 #
-# Variables: PRESET (asan), JOBS (nproc), NICE (niceness of build and tests,
-# 0), GTEST_FILTER (passed to every binary).
+# Variables: PRESET (sanitize), JOBS (nproc), NICE (niceness, 0),
+# FUZZ_RUNS (inputs per fuzz target, 20000), FUZZ_SECONDS (time cap per
+# target, 60), CTEST_ARGS (extra ctest arguments, e.g. "-R Paths").
+# Builds into build-$PRESET. Used by scripts/test.sh (and so by CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PRESET=${PRESET:-asan}
+PRESET=${PRESET:-sanitize}
 JOBS=${JOBS:-$(nproc)}
 NICE=${NICE:-0}
 BUILD_DIR=build-${PRESET}
 
-binaries=(core_tests conformance_tests datasets_tests wrappers_tests search_tests cli_tests
-          bad_inputs_tests)
-if [[ "${SANITIZE_GCC:-0}" == 1 ]]; then binaries+=(gcc_unit_test gcc_env_test); fi
-if [[ "${SANITIZE_LLVM:-0}" == 1 ]]; then binaries+=(llvm_tests); fi
-# The tests start these, so they must be built (and instrumented) too.
-targets=("${binaries[@]}" cgym_test_worker cgym_worker cgym_cli cgym_toy_cli cgym_datasets)
-
 start=$(date +%s)
-nice -n "$NICE" cmake --preset "$PRESET" >/dev/null
-nice -n "$NICE" cmake --build "$BUILD_DIR" -j "$JOBS" --target "${targets[@]}"
+nice -n "$NICE" cmake --preset "$PRESET" -DCGYM_FUZZ_RUNS="${FUZZ_RUNS:-20000}" \
+  -DCGYM_FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >/dev/null
+nice -n "$NICE" cmake --build "$BUILD_DIR" -j "$JOBS"
 built=$(date +%s)
 
-# detect_leaks: no leaks allowed. halt_on_error for UBSan: a report is a
-# failure, not a warning. A worker that the tests crash on purpose dies of
-# its signal (handle_segv=0), as it would without ASan.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0}
+# detect_leaks: no leak is allowed. handle_segv/handle_abort=0: the tests
+# crash workers and LLVM passes on purpose; those signals must reach the
+# handlers under test (CrashRecoveryContext, the worker's parent) as they
+# would without ASan. UBSan: any report stops the process (halt_on_error).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:handle_segv=0:handle_sigbus=0:handle_abort=0:handle_sigfpe=0:detect_stack_use_after_return=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-failed=()
-for b in "${binaries[@]}"; do
-  exe=$(find "$BUILD_DIR/tests" -name "$b" -type f -perm -u+x | head -n 1)
-  if [[ -z "$exe" ]]; then
-    echo "sanitize: $b was not built" >&2
-    failed+=("$b")
-    continue
-  fi
-  echo "== $b"
-  if ! nice -n "$NICE" "$exe" --gtest_brief=1 ${GTEST_FILTER:+--gtest_filter="$GTEST_FILTER"}; then
-    failed+=("$b")
-  fi
-done
+cd "$BUILD_DIR"
+status=0
+# shellcheck disable=SC2086
+nice -n "$NICE" ctest --output-on-failure -j "$JOBS" --timeout 900 \
+  -LE 'slow|stress|install|gpu|example' ${CTEST_ARGS:-} || status=$?
 end=$(date +%s)
-echo "sanitize: build $((built - start)) s, tests $((end - built)) s, preset $PRESET"
-if ((${#failed[@]})); then
-  echo "sanitize: FAILED: ${failed[*]}" >&2
-  exit 1
+echo "sanitize: build $((built - start)) s, tests and fuzzing $((end - built)) s, preset $PRESET"
+if ((status != 0)); then
+  echo "sanitize: FAILED (see the reports above)" >&2
+  exit "$status"
 fi
 echo "sanitize: all clean"

@@ -55,13 +55,59 @@ fs::path site_data_dir() {
   return home_dir() / ".local" / "share" / "cgym";
 }
 
+namespace {
+
+// Makes `dir` (whose parent exists) a directory that only this user can
+// use: created with mode 0700, or, when it exists, checked to be a real
+// directory (not a symbolic link) owned by this user, then set to 0700.
+// A directory with a predictable name in a world-writable place such as
+// /dev/shm could otherwise have been planted by another user. Throws
+// IoError saying what is wrong and how to choose another directory.
+void make_private_directory(const fs::path& dir, const char* what) {
+  const std::string hint = " (set CGYM_TRANSIENT_CACHE to a directory of your own)";
+  if (::mkdir(dir.c_str(), 0700) == 0) return;
+  const int error = errno;
+  if (error != EEXIST) {
+    throw IoError(std::string("cannot create ") + what + " '" + dir.string() +
+                  "': " + std::strerror(error) + hint);
+  }
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) {
+    throw IoError(std::string("cannot inspect ") + what + " '" + dir.string() +
+                  "': " + std::strerror(errno) + hint);
+  }
+  if (S_ISLNK(st.st_mode)) {
+    throw IoError(std::string(what) + " '" + dir.string() +
+                  "' is a symbolic link; cgym does not follow it, because another user may have "
+                  "planted it" +
+                  hint);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    throw IoError(std::string(what) + " '" + dir.string() + "' exists and is not a directory" +
+                  hint);
+  }
+  if (st.st_uid != ::geteuid()) {
+    throw IoError(std::string(what) + " '" + dir.string() + "' belongs to uid " +
+                  std::to_string(st.st_uid) + ", not to this user (uid " +
+                  std::to_string(::geteuid()) + ")" + hint);
+  }
+  if ((st.st_mode & 07777) != 0700 && ::chmod(dir.c_str(), 0700) != 0) {
+    throw IoError(std::string("cannot make ") + what + " '" + dir.string() +
+                  "' private (mode 0700): " + std::strerror(errno) + hint);
+  }
+}
+
+}  // namespace
+
 fs::path transient_cache_dir() {
   if (auto v = env_or_empty("CGYM_TRANSIENT_CACHE"); !v.empty()) return v;
   std::error_code ec;
-  if (fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0) {
-    return fs::path("/dev/shm") / ("cgym-" + user_name());
+  fs::path dir = fs::path("/dev/shm") / ("cgym-" + user_name());
+  if (!fs::is_directory("/dev/shm", ec) || access("/dev/shm", W_OK) != 0) {
+    dir = fs::temp_directory_path() / ("cgym-" + user_name());
   }
-  return fs::temp_directory_path() / ("cgym-" + user_name());
+  make_private_directory(dir, "the transient cache");
+  return dir;
 }
 
 namespace {
@@ -244,12 +290,13 @@ SessionContext::~SessionContext() {
 const fs::path& SessionContext::working_dir() const {
   std::call_once(created_, [this] {
     std::error_code ec;
-    fs::create_directories(working_dir_, ec);
+    if (working_dir_.has_parent_path()) fs::create_directories(working_dir_.parent_path(), ec);
     if (ec) {
       throw IoError("cannot create the env working directory '" + working_dir_.string() +
                     "': " + ec.message() + " (set CGYM_TRANSIENT_CACHE to a writable directory)");
     }
-    fs::permissions(working_dir_, fs::perms::owner_all, fs::perm_options::replace, ec);
+    // Created 0700 at once: never readable by others, not even briefly.
+    make_private_directory(working_dir_, "the env working directory");
   });
   return working_dir_;
 }

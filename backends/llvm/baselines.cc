@@ -7,6 +7,7 @@
 #include "cgym/errors.h"
 #include "cgym/program.h"
 #include "cgym/util.h"
+#include "internal/leak.h"
 #include "internal/logging.h"
 #include "llvm/build.h"
 #include "llvm/llvm_util.h"
@@ -47,8 +48,8 @@ Optimized optimize(const Benchmark& benchmark, OptLevel level) {
   const std::string pipeline = default_pipeline(level);
   if (auto crash = run_safely([&] { runner.run(*o.module, pipeline); })) {
     runner.forget_target_machine();
-    (void)o.module.release();  // corrupt after a crash: leaked on purpose
-    (void)o.context.release();
+    internal::leak_on_purpose(o.module);  // corrupt after a crash: leaked on purpose
+    internal::leak_on_purpose(o.context);
     throw SessionError("the " + pipeline + " baseline pipeline crashed on '" + benchmark.uri() +
                        "': " + *crash);
   }
@@ -152,8 +153,8 @@ int64_t BaselineEntry::object_text_size(const Benchmark& benchmark, OptLevel lev
       });
       if (crash) {
         codegen.forget_target_machine();
-        (void)o.module.release();
-        (void)o.context.release();
+        internal::leak_on_purpose(o.module);
+        internal::leak_on_purpose(o.context);
         throw SessionError("code generation crashed on the " +
                            std::string(to_string(static_cast<OptLevel>(i))) + " baseline of '" +
                            benchmark.uri() + "': " + *crash);

@@ -20,6 +20,7 @@
 #include "cgym/errors.h"
 #include "cgym/program.h"
 #include "cgym/util.h"
+#include "internal/leak.h"
 #include "llvm/baselines.h"
 #include "llvm/build.h"
 #include "llvm/features.h"
@@ -349,8 +350,8 @@ struct LlvmSession::Impl {
   ~Impl() {
     if (!dead.empty()) {
       // A crash left them in an unknown state: never touch them again.
-      (void)module.release();
-      (void)llvm_context.release();
+      internal::leak_on_purpose(module);
+      internal::leak_on_purpose(llvm_context);
     }
     module.reset();
   }
@@ -481,8 +482,8 @@ struct LlvmSession::Impl {
     });
     if (crash) {
       codegen->forget_target_machine();
-      (void)copy.release();
-      (void)scratch.release();
+      internal::leak_on_purpose(copy);
+      internal::leak_on_purpose(scratch);
       throw SessionError("code generation crashed: " + *crash);
     }
     if (error.empty()) error = take_context_errors(*scratch);

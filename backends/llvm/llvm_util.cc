@@ -38,6 +38,7 @@
 #include <llvm/TargetParser/Triple.h>
 
 #include "cgym/errors.h"
+#include "internal/leak.h"
 
 namespace cgym::llvm {
 
@@ -130,7 +131,8 @@ void release_tm(const std::string& triple, TmKind kind, std::unique_ptr<::llvm::
 // not apply there), which gives a member pointer to it without relying on
 // the class layout. Pinned to LLVM 19's member name: a later LLVM that
 // renames it fails to compile here rather than misbehaving.
-using LastUniqueMember = uint32_t ::llvm::ValueSymbolTable::*;
+using SymbolTable = ::llvm::ValueSymbolTable;
+using LastUniqueMember = uint32_t SymbolTable::*;
 struct LastUniqueTag {
   friend LastUniqueMember last_unique_member(LastUniqueTag);
 };
@@ -501,8 +503,13 @@ std::unique_ptr<::llvm::Module> parse_module(::llvm::LLVMContext& context, std::
     }
     return std::move(*module);
   }
+  // LLVM's IR lexer reads until a NUL byte and needs one after the text; a
+  // string_view need not have one (the fuzzer found this: a read past the
+  // end). Parse a NUL-terminated copy.
+  auto text =
+      ::llvm::MemoryBuffer::getMemBufferCopy(::llvm::StringRef(data.data(), data.size()), name);
   ::llvm::SMDiagnostic diagnostic;
-  auto module = ::llvm::parseIR(buffer, diagnostic, context);
+  auto module = ::llvm::parseIR(text->getMemBufferRef(), diagnostic, context);
   if (!module) {
     std::string message;
     ::llvm::raw_string_ostream os(message);
@@ -734,7 +741,7 @@ PassRunner::PassRunner() {
 PassRunner::~PassRunner() { release_tm(triple_, TmKind::kPasses, std::move(tm_)); }
 
 void PassRunner::forget_target_machine() {
-  (void)tm_.release();  // possibly corrupt: leaked on purpose
+  internal::leak_on_purpose(tm_);  // possibly corrupt: leaked on purpose
   tm_known_ = false;
 }
 
@@ -785,7 +792,7 @@ CodeGenerator::CodeGenerator() = default;
 CodeGenerator::~CodeGenerator() { release_tm(triple_, TmKind::kCodegen, std::move(tm_)); }
 
 void CodeGenerator::forget_target_machine() {
-  (void)tm_.release();  // possibly corrupt: leaked on purpose
+  internal::leak_on_purpose(tm_);  // possibly corrupt: leaked on purpose
   triple_.clear();
 }
 

@@ -1,0 +1,1 @@
+; M; $oduleID = 'oduleID =llvm_module бббб'llvm/
