@@ -1,7 +1,7 @@
 // PPO (Schulman et al., 2017) with LibTorch on llvm-autophase-ic-v0.
 //
 //   ppo_libtorch [--iterations N] [--envs E] [--steps S] [--episode-length T]
-//                [--seed X] [--csv FILE] [--eval-every K]
+//                [--seed X] [--csv FILE] [--eval-every K] [--states FILE]
 //
 // The whole loop of an RL user linking cgym: each iteration collects S steps
 // from each of E environments of a VectorEnv (each one
@@ -9,7 +9,10 @@
 // computes advantages with GAE, and updates a small actor-critic MLP with
 // PPO's clipped objective over a few epochs of minibatches. Every K
 // iterations (and after the last) the greedy policy runs on held-out
-// programs (every 5th program of cgym-v0, never trained on).
+// programs (every 5th program of cgym-v0, never trained on). With --states,
+// the final greedy policy also runs on every program of cgym-v0 (training
+// and held-out), and its episodes are written as a state CSV for `cgym
+// validate` and the leaderboard.
 //
 // The reward is IrInstructionCountOz, so an episode's return is the
 // instruction count reduction relative to -Oz's: 1.0 matches -Oz.
@@ -17,9 +20,11 @@
 // eval_mean_return (train: episodes that ended in that iteration; eval: empty
 // when not evaluated).
 #include <cgym/cgym.h>
+#include <cgym/search.h>
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -82,11 +87,11 @@ double mean(const std::vector<double>& v) {
 }
 
 // Runs the greedy (argmax) policy once on each program, all in parallel, and
-// returns each episode's return and command line. Passes are deterministic,
+// returns each episode's state (return and command line). Passes are deterministic,
 // so one that had no effect stays useless until the program changes: the
 // argmax skips those instead of repeating one for the rest of the episode.
-std::vector<std::pair<double, std::string>> evaluate(ActorCritic& model, const Features& f,
-                                                     const std::vector<std::string>& programs) {
+std::vector<cgym::EnvState> evaluate(ActorCritic& model, const Features& f,
+                                     const std::vector<std::string>& programs) {
   cgym::VectorEnv venv(
       [&](int i) {
         // A one-program cycle: every reset() of env i loads programs[i].
@@ -132,9 +137,8 @@ std::vector<std::pair<double, std::string>> evaluate(ActorCritic& model, const F
     }
     std::sort(live.begin(), live.end());
   }
-  std::vector<std::pair<double, std::string>> results;
-  for (int i = 0; i < venv.size(); ++i)
-    results.emplace_back(venv.env(i).episode_reward(), venv.env(i).commandline());
+  std::vector<cgym::EnvState> results;
+  for (int i = 0; i < venv.size(); ++i) results.push_back(venv.env(i).state());
   return results;
 }
 
@@ -146,7 +150,7 @@ int main(int argc, char** argv) {
       hidden = 64, eval_every = 5;
   uint64_t seed = 0;
   double lr = 1e-3, gamma = 0.99, lambda = 0.95, clip = 0.2, entropy_coef = 0.01;
-  std::string csv = "ppo_libtorch.csv";
+  std::string csv = "ppo_libtorch.csv", states_csv;
   app.add_option("--iterations", iterations, "rollout + update rounds")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -177,6 +181,9 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "seed of the benchmark order, the sampling and the weights")
       ->capture_default_str();
   app.add_option("--csv", csv, "learning curve output")->capture_default_str();
+  app.add_option("--states", states_csv,
+                 "after training, run the greedy policy on every cgym-v0 program and write "
+                 "the episodes as a state CSV");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -306,14 +313,14 @@ int main(int argc, char** argv) {
       if (it % eval_every == 0 || it == iterations) {
         const auto results = evaluate(model, f, held_out);
         std::vector<double> returns_eval;
-        for (const auto& r : results) returns_eval.push_back(r.first);
+        for (const auto& r : results) returns_eval.push_back(r.reward.value_or(0.0));
         std::cout << ", held-out mean return " << mean(returns_eval);
         out << mean(returns_eval);
         if (it == iterations) {
           std::cout << "\n";
           for (size_t i = 0; i < held_out.size(); ++i)
-            std::cout << "held-out: " << held_out[i] << " " << results[i].first << " "
-                      << results[i].second << "\n";
+            std::cout << "held-out: " << held_out[i] << " " << returns_eval[i] << " "
+                      << results[i].commandline << "\n";
           std::cout << "held-out mean return (1.0 = -Oz): " << mean(returns_eval) << " over "
                     << held_out.size() << " programs";
         }
@@ -322,6 +329,18 @@ int main(int argc, char** argv) {
       out << "\n" << std::flush;
     }
     std::cout << "learning curve: " << csv << " (" << iterations << " iterations)\n";
+    if (!states_csv.empty()) {
+      std::vector<std::string> all = train;
+      all.insert(all.end(), held_out.begin(), held_out.end());
+      std::sort(all.begin(), all.end());
+      const auto states = evaluate(model, f, all);
+      std::vector<double> rewards;
+      for (const auto& s : states) rewards.push_back(s.reward.value_or(0.0));
+      cgym::write_state_csv_file(states_csv, states);
+      std::cout << "all programs: geomean return " << cgym::geomean(rewards) << " over "
+                << all.size() << " programs (" << train.size()
+                << " of them trained on); states: " << states_csv << "\n";
+    }
   } catch (const cgym::Error& e) {
     std::cerr << "ppo_libtorch: " << e.what() << "\n";
     return 1;

@@ -2,6 +2,7 @@
 //
 //   reinforce [--episodes N] [--steps T] [--seed S] [--lr X]
 //             [--benchmarks a,b,...] [--all-actions] [--csv FILE] [--png FILE]
+//             [--states FILE]
 //
 // The policy is a linear softmax over a small set of passes (or all of
 // them with --all-actions). Its input is the 56 Autophase features divided
@@ -16,12 +17,14 @@
 // Writes the learning curve as CSV (episode,benchmark,return,moving_average)
 // and, when gnuplot is on PATH, as a PNG. Then runs the greedy (argmax)
 // policy once on every training program, skipping actions that just had no
-// effect.
+// effect, and with --states writes those episodes as a state CSV (for `cgym
+// validate` and the leaderboard).
 #include <cgym/cgym.h>
 #include <cgym/search.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <deque>
 #include <fstream>
@@ -112,7 +115,7 @@ int main(int argc, char** argv) {
   double lr = 0.05;
   std::vector<std::string> benchmarks;
   bool all_actions = false;
-  std::string csv = "reinforce.csv", png = "reinforce.png";
+  std::string csv = "reinforce.csv", png = "reinforce.png", states_csv;
   app.add_option("--episodes", episodes, "training episodes")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
@@ -128,6 +131,8 @@ int main(int argc, char** argv) {
   app.add_option("--csv", csv, "learning curve output")->capture_default_str();
   app.add_option("--png", png, "plot output (written when gnuplot is on PATH)")
       ->capture_default_str();
+  app.add_option("--states", states_csv,
+                 "write the greedy policy's episodes as a state CSV (cgym validate reads it)");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -196,7 +201,9 @@ int main(int argc, char** argv) {
 
     // The greedy policy, once per training program.
     std::vector<double> final_rewards;
+    std::vector<cgym::EnvState> states;
     for (const auto& uri : benchmarks) {
+      const auto started = std::chrono::steady_clock::now();
       auto result = env->reset({.benchmark = uri});
       // Argmax over the actions not yet found useless in this state: an
       // action that changed nothing would otherwise be chosen again forever.
@@ -216,6 +223,9 @@ int main(int argc, char** argv) {
         if (std::count(useless.begin(), useless.end(), 1) == num_actions) break;
       }
       final_rewards.push_back(env->episode_reward());
+      states.push_back(env->state());
+      states.back().walltime =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       std::cout << "greedy policy:    " << uri << " " << env->episode_reward() << " "
                 << env->commandline() << "\n";
     }
@@ -223,6 +233,10 @@ int main(int argc, char** argv) {
         std::accumulate(final_rewards.begin(), final_rewards.end(), 0.0) / final_rewards.size();
     std::cout << "greedy policy mean reward: " << mean << " (geomean "
               << cgym::geomean(final_rewards) << ") over " << final_rewards.size() << " programs\n";
+    if (!states_csv.empty()) {
+      cgym::write_state_csv_file(states_csv, states);
+      std::cout << "states:           " << states_csv << "\n";
+    }
   } catch (const cgym::Error& e) {
     std::cerr << "reinforce: " << e.what() << "\n";
     return 1;

@@ -166,7 +166,8 @@ TEST(Examples, ReinforceWritesALearningCurveAndIsReproducible) {
         "reinforce",
         {"--episodes", std::to_string(episodes), "--steps", "4", "--seed", "7", "--benchmarks",
          std::string(kCrc32) + ",benchmark://cgym-v0/bitcount", "--csv",
-         (dir.path() / csv).string(), "--png", (dir.path() / "curve.png").string()});
+         (dir.path() / csv).string(), "--png", (dir.path() / "curve.png").string(), "--states",
+         (dir.path() / (csv + ".states")).string()});
   };
   const auto out = run("a.csv");
   const auto rows = read_csv(dir.path() / "a.csv");
@@ -193,8 +194,24 @@ TEST(Examples, ReinforceWritesALearningCurveAndIsReproducible) {
   } else {
     EXPECT_NE(out.find("skipped (gnuplot is not on PATH)"), std::string::npos) << out;
   }
-  // The greedy policy was evaluated on both programs.
-  EXPECT_EQ(match_lines(out, R"(greedy policy: +(\S+) (-?[0-9.]+) .*)").size(), 2u);
+  // The greedy policy was evaluated on both programs, and its episodes were
+  // written as a state CSV whose command lines reach the printed returns in
+  // a fresh env.
+  const auto greedy = match_lines(out, R"(greedy policy: +(\S+) (-?[0-9.]+) .*)");
+  EXPECT_EQ(greedy.size(), 2u);
+  const auto states = read_state_csv_file(dir.path() / "a.csv.states");
+  ASSERT_EQ(states.size(), greedy.size());
+  auto replay = make("llvm-autophase-ic-v0");
+  for (size_t i = 0; i < states.size(); ++i) {
+    SCOPED_TRACE(states[i].benchmark);
+    EXPECT_EQ(states[i].benchmark, greedy[i][1]);
+    ASSERT_TRUE(states[i].reward.has_value());
+    EXPECT_NEAR(*states[i].reward, std::stod(greedy[i][2]), 1e-3);
+    replay->reset({.benchmark = states[i].benchmark});
+    const auto actions = replay->from_commandline(states[i].commandline);
+    if (!actions.empty()) replay->multistep(actions);
+    EXPECT_NEAR(replay->episode_reward(), *states[i].reward, 1e-6);
+  }
   EXPECT_TRUE(
       std::isfinite(std::stod(match_line(out, R"(greedy policy mean reward: (-?[0-9.]+) .*)")[1])));
 

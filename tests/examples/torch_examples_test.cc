@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cgym/cgym.h>
+#include <cgym/state.h>
 #include <cgym/util.h>
 
 #include <cmath>
@@ -37,7 +38,8 @@ TEST(Examples, PpoLibtorchLearningCurveAndHeldOutReplay) {
     return run_example("ppo_libtorch",
                        {"--iterations", std::to_string(iterations), "--envs", std::to_string(envs),
                         "--steps", std::to_string(steps), "--episode-length", std::to_string(steps),
-                        "--eval-every", "2", "--seed", "3", "--csv", (dir.path() / csv).string()});
+                        "--eval-every", "2", "--seed", "3", "--csv", (dir.path() / csv).string(),
+                        "--states", (dir.path() / (csv + ".states")).string()});
   };
   const auto out = run("a.csv");
   const auto rows = read_csv(dir.path() / "a.csv");
@@ -87,6 +89,27 @@ TEST(Examples, PpoLibtorchLearningCurveAndHeldOutReplay) {
       std::stod(match_line(out, R"(held-out mean return \(1.0 = -Oz\): (-?[0-9.]+) over .*)")[1]);
   EXPECT_NEAR(printed, sum / held_out.size(), 1e-3);
   EXPECT_NEAR(std::stod(rows[iterations][3]), printed, 1e-3);
+
+  // --states: the final greedy policy on every cgym-v0 program, written as
+  // a state CSV whose command lines reach its rewards in a fresh env.
+  const auto states = read_state_csv_file(dir.path() / "a.csv.states");
+  size_t suite = 0;
+  for (const auto& uri : env->datasets().benchmark_uris()) {
+    if (uri.starts_with("benchmark://cgym-v0/")) ++suite;
+  }
+  ASSERT_EQ(states.size(), suite) << out;
+  std::vector<double> rewards;
+  for (const auto& state : states) {
+    SCOPED_TRACE(state.benchmark);
+    ASSERT_TRUE(state.reward.has_value());
+    rewards.push_back(*state.reward);
+    env->reset({.benchmark = state.benchmark});
+    const auto actions = env->from_commandline(state.commandline);
+    EXPECT_LE(actions.size(), static_cast<size_t>(steps));
+    if (!actions.empty()) env->multistep(actions);
+    EXPECT_NEAR(env->episode_reward(), *state.reward, 1e-6);
+  }
+  EXPECT_NE(out.find("all programs: geomean return"), std::string::npos) << out;
 
   // The same seed gives the same first iteration: the same initial weights,
   // samples and benchmark order. Later rows are not compared: an 8-env run
