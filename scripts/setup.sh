@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   csmith libcsmith-dev libxxhash-dev
   libreadline-dev zlib1g-dev libzstd-dev libopenblas-dev
-  clang-format doxygen
+  clang-format doxygen gnuplot-nox
   libtorch-dev
 )
 

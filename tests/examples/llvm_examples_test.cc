@@ -190,7 +190,12 @@ TEST(Examples, ReinforceWritesALearningCurveAndIsReproducible) {
     EXPECT_NEAR(std::stod(rows[i][3]), sum / (returns.size() - from), 1e-4);
   }
   if (find_program("gnuplot")) {
-    EXPECT_TRUE(std::filesystem::exists(dir.path() / "curve.png"));
+    // A real PNG: the file starts with the PNG signature.
+    ASSERT_TRUE(std::filesystem::exists(dir.path() / "curve.png")) << out;
+    EXPECT_EQ(read_file(dir.path() / "curve.png").substr(0, 8), std::string("\x89PNG\r\n\x1a\n"));
+    EXPECT_NE(out.find("plot:             " + (dir.path() / "curve.png").string()),
+              std::string::npos)
+        << out;
   } else {
     EXPECT_NE(out.find("skipped (gnuplot is not on PATH)"), std::string::npos) << out;
   }
