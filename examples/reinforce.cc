@@ -96,13 +96,14 @@ int argmax(const std::vector<double>& p) {
 
 // Writes a PNG of the learning curve with gnuplot (reading the script on stdin).
 void plot(const std::string& csv, const std::string& png) {
-  const std::string script = "set terminal png size 800,500\nset output '" + png +
-                             "'\nset datafile separator ','\nset key autotitle columnhead\n"
-                             "set xlabel 'episode'\nset ylabel 'return (IrInstructionCountOz)'\n"
-                             "plot '" +
-                             csv +
-                             "' using 1:3 with points pt 7 ps 0.5, '' using 1:4 "
-                             "with lines lw 2\n";
+  const std::string script =
+      "set terminal png size 800,500\nset output '" + png +
+      "'\nset datafile separator ','\nset key autotitle columnhead noenhanced\n"
+      "set xlabel 'episode'\nset ylabel 'return (IrInstructionCountOz)'\n"
+      "plot '" +
+      csv +
+      "' using 1:3 with points pt 7 ps 0.5 title 'return', '' using 1:4 "
+      "with lines lw 2 title 'moving average of 20'\n";
   cgym::check_process({.argv = {"gnuplot"}, .stdin_data = script, .timeout_seconds = 60});
 }
 

@@ -108,6 +108,31 @@ TEST(Examples, RandomSearchReplays) {
   EXPECT_TRUE(check.okay()) << check.to_string();
 }
 
+TEST(Examples, SequenceSearchImprovesOnGreedyAndItsStatesValidate) {
+  TempDir dir("cgym-example-sequence");
+  const auto out =
+      run_example("sequence_search", {"--benchmarks", kCrc32, "--seconds", "4", "--seed", "1",
+                                      "--states", (dir.path() / "states.csv").string()});
+  const auto line = match_line(
+      out, R"((\S+): greedy (-?[0-9.]+), final (-?[0-9.]+) \(([0-9]+) mutants, .*, ([a-z ,']+)\))");
+  EXPECT_EQ(line[1], kCrc32);
+  const double greedy = std::stod(line[2]), final_reward = std::stod(line[3]);
+  // Mutants are kept only when they do at least as well.
+  EXPECT_GE(final_reward, greedy - 1e-3) << out;
+  EXPECT_GT(std::stoi(line[4]), 0) << out;
+  EXPECT_EQ(line[5], "validated") << out;
+  // The state CSV holds the reported result, and it replays and validates
+  // in a fresh env.
+  const auto states = read_state_csv_file(dir.path() / "states.csv");
+  ASSERT_EQ(states.size(), 1u);
+  ASSERT_TRUE(states[0].reward.has_value());
+  EXPECT_NEAR(*states[0].reward, final_reward, 1e-3);
+  auto env = make("llvm-ic-v0");
+  const auto check = env->validate(states[0]);
+  EXPECT_TRUE(check.okay()) << check.to_string();
+  EXPECT_TRUE(check.reward_validated);
+}
+
 TEST(Examples, SqliteLoggingRowsMatchTheEpisode) {
   TempDir dir("cgym-example-sqlite");
   const int steps = 6;
