@@ -12,7 +12,7 @@
 #
 # Variables: PRESET (sanitize), JOBS (nproc), NICE (niceness, 0),
 # FUZZ_RUNS (inputs per fuzz target, 20000), FUZZ_SECONDS (time cap per
-# target, 60), CTEST_ARGS (extra ctest arguments, e.g. "-R Paths").
+# target, 120), CTEST_ARGS (extra ctest arguments, e.g. "-R Paths").
 # Builds into build-$PRESET. Used by scripts/test.sh (and so by CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ BUILD_DIR=build-${PRESET}
 
 start=$(date +%s)
 nice -n "$NICE" cmake --preset "$PRESET" -DCGYM_FUZZ_RUNS="${FUZZ_RUNS:-20000}" \
-  -DCGYM_FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >/dev/null
+  -DCGYM_FUZZ_SECONDS="${FUZZ_SECONDS:-120}" >/dev/null
 nice -n "$NICE" cmake --build "$BUILD_DIR" -j "$JOBS"
 built=$(date +%s)
 

@@ -239,17 +239,28 @@ TempDir::~TempDir() {
 
 namespace {
 
+// Levenshtein distance with one reused row. Called once per valid name for
+// every "did you mean" message (2,397 names for gcc-v0), so it avoids
+// allocations and library calls per cell.
 size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  thread_local std::vector<size_t> row;
+  row.resize(b.size() + 1);
+  size_t* r = row.data();
+  for (size_t j = 0; j <= b.size(); ++j) r[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
+    size_t diagonal = r[0];  // the previous row's value at j - 1
+    r[0] = i;
+    const char ca = a[i - 1];
     for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+      const size_t above = r[j];
+      size_t best = diagonal + (ca != b[j - 1] ? 1 : 0);
+      if (above + 1 < best) best = above + 1;
+      if (r[j - 1] + 1 < best) best = r[j - 1] + 1;
+      r[j] = best;
+      diagonal = above;
     }
-    std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return r[b.size()];
 }
 
 }  // namespace

@@ -177,4 +177,9 @@ TEST(ClosestMatches, RanksNearNamesFirst) {
   EXPECT_EQ(m.substr(0, 4), "-gvn");
   EXPECT_NE(m.find("-gvn-hoist"), std::string::npos);
   EXPECT_EQ(closest_matches("x", {}), "(none)");
+  // Levenshtein distances from "kitten": mitten 1, kitchen 2, sitting 3,
+  // "" 6; kittens contains "kitten", so it ranks first (distance / 4).
+  EXPECT_EQ(closest_matches("kitten", {"sitting", "", "kitchen", "mitten", "kittens"}, 5),
+            "kittens, mitten, kitchen, sitting, ");
+  EXPECT_EQ(closest_matches("", {"ab", "a"}, 2), "a, ab");
 }
