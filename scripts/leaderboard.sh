@@ -5,8 +5,8 @@
 #
 #   scripts/leaderboard.sh [BUILD_DIR] [OUT_DIR]
 #
-# Policies: random search with 10 s and 60 s per program, greedy, and hill
-# climbing with 60 s. Each writes OUT_DIR/<policy>.csv (a state CSV that
+# Policies: random search with 10 s and 60 s per program, greedy, hill
+# climbing with 60 s, and examples/sequence_search with 60 s. Each writes OUT_DIR/<policy>.csv (a state CSV that
 # `cgym validate` checks) and OUT_DIR/<policy>.log. LEADERBOARD_POLICIES
 # picks a subset, e.g. LEADERBOARD_POLICIES="random10 greedy".
 set -euo pipefail
@@ -16,14 +16,22 @@ out=${2:-$root/leaderboard-results}
 cgym="$build/bin/cgym"
 [ -x "$cgym" ] || { echo "leaderboard: $cgym is not built" >&2; exit 1; }
 mkdir -p "$out"
-policies=${LEADERBOARD_POLICIES:-"random10 random60 greedy hill_climb60"}
+policies=${LEADERBOARD_POLICIES:-"random10 random60 greedy hill_climb60 sequence60"}
 for p in $policies; do
   case $p in
     random10) args=(--policy random --budget 10 --nproc 1 --seed 0) ;;
     random60) args=(--policy random --budget 60 --nproc 1 --seed 0) ;;
     greedy) args=(--policy greedy) ;;
     hill_climb60) args=(--policy hill_climb --budget 60 --seed 0) ;;
-    *) echo "leaderboard: unknown policy '$p' (random10 random60 greedy hill_climb60)" >&2; exit 1 ;;
+    sequence60)
+      # Not a cgym eval policy: the example binary (greedy, then local
+      # search over the sequence; validated results).
+      echo "== $p" >&2
+      "$build/bin/sequence_search" --seconds 60 --seed 0 --states "$out/$p.csv" > "$out/$p.log" 2>&1
+      grep "^geomean" "$out/$p.log" | sed "s/^/$p: /"
+      continue ;;
+    *) echo "leaderboard: unknown policy '$p' (random10 random60 greedy hill_climb60 sequence60)" >&2
+       exit 1 ;;
   esac
   echo "== $p" >&2
   "$cgym" eval "${args[@]}" --dataset cgym-v0 --env llvm-ic-v0 --output "$out/$p.csv" \
