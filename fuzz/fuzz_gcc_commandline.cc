@@ -9,7 +9,7 @@
 
 #include "fuzz_util.h"
 #include "gcc/actions.h"
-#include "gcc_fixture.h"
+#include "gcc12_help_text.h"
 
 namespace {
 const cgym::gcc::GccActionTable* table = nullptr;
@@ -17,8 +17,8 @@ const cgym::ActionSpace* space = nullptr;
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  auto spec = std::make_shared<const cgym::gcc::GccSpec>(
-      cgym::gcc::parse_gcc_spec(cgym::fuzz::gcc12_text()));
+  auto spec = std::make_shared<const cgym::gcc::GccSpec>(cgym::gcc::parse_gcc_spec(
+      cgym::gcc::test::gcc12_text_from(CGYM_GCC_TEST_DATA, "/usr/bin/gcc")));
   table = new cgym::gcc::GccActionTable(spec);
   space = new cgym::ActionSpace(table->make_action_space("gcc"));
   return 0;

@@ -15,8 +15,17 @@
 
 namespace cgym::fuzz {
 
+/// Reports a finding and aborts. The input is also written to
+/// cgym-fuzz-failure.bin in the current directory: libFuzzer's own crash
+/// file is not written when a target's signal handlers (LLVM's
+/// CrashRecoveryContext) replace libFuzzer's.
 [[noreturn]] inline void fail(const std::string& what, std::string_view input) {
-  std::fprintf(stderr, "cgym fuzz: %s\ninput (%zu bytes): %.*s\n", what.c_str(), input.size(),
+  if (std::FILE* f = std::fopen("cgym-fuzz-failure.bin", "wb")) {
+    std::fwrite(input.data(), 1, input.size(), f);
+    std::fclose(f);
+  }
+  std::fprintf(stderr, "cgym fuzz: %s\ninput (%zu bytes, written to cgym-fuzz-failure.bin): %.*s\n",
+               what.c_str(), input.size(),
                static_cast<int>(input.size() > 2000 ? 2000 : input.size()), input.data());
   std::abort();
 }

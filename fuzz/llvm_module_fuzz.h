@@ -1,7 +1,8 @@
 // The body of fuzz_llvm_ir and fuzz_llvm_bitcode: an LLVM program as the LLVM
 // env loads it (cgym::llvm::parse_module, then the verifier), from file://
-// benchmarks and directory datasets. Property: a module that parses and
-// verifies can be written as bitcode that parses and verifies again.
+// benchmarks and directory datasets. Properties: bad input ends in a
+// cgym::Error; a module that parses and verifies can be written as bitcode,
+// and when that bitcode reads back, it verifies.
 //
 // libLLVM itself is not instrumented, so the fuzzer sees coverage only in
 // cgym's code; crashes and sanitizer reports inside LLVM's readers still
@@ -38,12 +39,17 @@ inline int fuzz_llvm_module(const uint8_t* data, size_t size, bool want_bitcode)
     ::llvm::raw_string_ostream os(bitcode);
     ::llvm::WriteBitcodeToFile(*module, os);
   }
+  // Reading it back may fail: LLVM 19's bitcode writer and reader disagree
+  // on some modules its IR parser and verifier accept (fuzz/findings/
+  // llvm19-attribute-roundtrip.ll: `"no-trapping-math"="tr e"` is written
+  // but not read back, by opt-19 and llvm-dis-19 alike). That is LLVM's
+  // bug; cgym's part is that it ends in a cgym::Error, which accepts()
+  // checks, and that a module read back is valid.
   auto context2 = cgym::llvm::make_context();
   std::unique_ptr<::llvm::Module> again;
-  if (!accepts(input, [&] { again = cgym::llvm::parse_module(*context2, bitcode, "again"); })) {
-    fail("the bitcode of a valid module does not parse", input);
+  if (accepts(input, [&] { again = cgym::llvm::parse_module(*context2, bitcode, "again"); })) {
+    check(!cgym::llvm::verify(*again), "a valid module stays valid through bitcode", input);
   }
-  check(!cgym::llvm::verify(*again), "a valid module stays valid through bitcode", input);
   return 0;
 }
 

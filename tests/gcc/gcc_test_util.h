@@ -11,6 +11,7 @@
 #include "cgym/subprocess.h"
 #include "cgym/util.h"
 #include "gcc/gcc_spec.h"
+#include "gcc12_help_text.h"
 
 namespace cgym::gcc::test {
 
@@ -22,15 +23,8 @@ inline std::string test_data(const std::string& name) {
 
 /// gcc 12's help text as captured on Debian 12 (tests/gcc/data).
 inline GccHelpText gcc12_text() {
-  GccHelpText t;
-  t.version = test_data("gcc12_version.txt");
-  t.version = t.version.substr(0, t.version.find('\n'));
-  t.path = "/usr/bin/x86_64-linux-gnu-gcc-12";
-  t.optimizers_q = test_data("gcc12_optimizers_q.txt");
-  t.params_q = test_data("gcc12_params_q.txt");
-  t.optimizers_doc = test_data("gcc12_optimizers_doc.txt");
-  t.params_doc = test_data("gcc12_params_doc.txt");
-  return t;
+  return gcc12_text_from(source_dir() / "tests" / "gcc" / "data",
+                         "/usr/bin/x86_64-linux-gnu-gcc-12");
 }
 
 inline bool have_gcc() { return find_program("gcc").has_value(); }
