@@ -3,9 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cgym/env.h>
+#include <cgym/state.h>
 #include <cgym/subprocess.h>
 
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -50,6 +56,36 @@ inline std::vector<std::vector<std::string>> match_lines(const std::string& text
     all.emplace_back(it->begin(), it->end());
   }
   return all;
+}
+
+/// The rows of a CSV file written by an example, split at commas (the
+/// examples' learning curves quote nothing).
+inline std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+/// Replays every state in `env` from a fresh reset and expects its command
+/// line to reach its reward. Returns the number of actions of each state.
+inline std::vector<size_t> expect_states_replay(Env& env, const std::vector<EnvState>& states) {
+  std::vector<size_t> lengths;
+  for (const auto& state : states) {
+    SCOPED_TRACE(state.benchmark);
+    EXPECT_TRUE(state.reward.has_value());
+    env.reset({.benchmark = state.benchmark});
+    const auto actions = env.from_commandline(state.commandline);
+    if (!actions.empty()) env.multistep(actions);
+    EXPECT_NEAR(env.episode_reward(), state.reward.value_or(NAN), 1e-6);
+    lengths.push_back(actions.size());
+  }
+  return lengths;
 }
 
 }  // namespace cgym::testing

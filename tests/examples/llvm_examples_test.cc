@@ -17,8 +17,10 @@
 namespace cgym {
 namespace {
 
+using testing::expect_states_replay;
 using testing::match_line;
 using testing::match_lines;
+using testing::read_csv;
 using testing::run_example;
 
 constexpr const char* kCrc32 = "benchmark://cgym-v0/crc32";
@@ -169,19 +171,6 @@ TEST(Examples, SqliteLoggingRowsMatchTheEpisode) {
   }
 }
 
-// The learning curve: rows of episode,benchmark,return,moving_average.
-std::vector<std::vector<std::string>> read_csv(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::vector<std::vector<std::string>> rows;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::stringstream ss(line);
-    for (std::string cell; std::getline(ss, cell, ',');) cells.push_back(cell);
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
 TEST(Examples, ReinforceWritesALearningCurveAndIsReproducible) {
   TempDir dir("cgym-example-reinforce");
   const std::set<std::string> benchmarks = {kCrc32, "benchmark://cgym-v0/bitcount"};
@@ -231,17 +220,13 @@ TEST(Examples, ReinforceWritesALearningCurveAndIsReproducible) {
   EXPECT_EQ(greedy.size(), 2u);
   const auto states = read_state_csv_file(dir.path() / "a.csv.states");
   ASSERT_EQ(states.size(), greedy.size());
-  auto replay = make("llvm-autophase-ic-v0");
   for (size_t i = 0; i < states.size(); ++i) {
     SCOPED_TRACE(states[i].benchmark);
     EXPECT_EQ(states[i].benchmark, greedy[i][1]);
     ASSERT_TRUE(states[i].reward.has_value());
     EXPECT_NEAR(*states[i].reward, std::stod(greedy[i][2]), 1e-3);
-    replay->reset({.benchmark = states[i].benchmark});
-    const auto actions = replay->from_commandline(states[i].commandline);
-    if (!actions.empty()) replay->multistep(actions);
-    EXPECT_NEAR(replay->episode_reward(), *states[i].reward, 1e-6);
   }
+  expect_states_replay(*make("llvm-autophase-ic-v0"), states);
   EXPECT_TRUE(
       std::isfinite(std::stod(match_line(out, R"(greedy policy mean reward: (-?[0-9.]+) .*)")[1])));
 
