@@ -13,6 +13,9 @@ PACKAGES=(
   libreadline-dev zlib1g-dev libzstd-dev libopenblas-dev
   clang-format doxygen gnuplot-nox
   libtorch-dev
+  python3-dev pybind11-dev python3-numpy python3-pytest python3-networkx python3-torch
+  libcurl4-openssl-dev libarchive-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()
