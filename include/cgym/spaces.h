@@ -33,6 +33,11 @@ struct ActionInfo {
   std::string name;         ///< e.g. "-gvn" (unique in the space)
   std::string flag;         ///< the command-line text, often equal to name
   std::string description;  ///< one line
+  /// The action's result is a function of the program it is applied to
+  /// (false for passes whose output varies from run to run, e.g. with heap
+  /// addresses). Non-deterministic actions are never memoised, and a replay
+  /// that disagrees with its record because of them is reported as such.
+  bool deterministic = true;
 };
 
 class ActionSpace;
