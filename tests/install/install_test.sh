@@ -15,3 +15,20 @@ cmake --build "$work/build" > "$work/build.log"
 out=$("$work/build/consumer")
 echo "$out"
 grep -q "parsed generator://csmith-v0" <<< "$out"
+
+# The Python package, when built: importable from the prefix through the one
+# documented PYTHONPATH entry, and using the prefix's libraries and data.
+if [ -n "${CGYM_INSTALL_PYTHON_DIR:-}" ]; then
+  pydir="$work/prefix/$CGYM_INSTALL_PYTHON_DIR"
+  (cd "$work" && PYTHONPATH="$pydir" CGYM_CACHE="$work/cache" "${CGYM_PYTHON:-/usr/bin/python3}" -c "
+import cgym, compiler_gym
+assert cgym.__file__.startswith('$pydir'), cgym.__file__
+env = cgym.make('llvm-ic-v0', benchmark='benchmark://cgym-v0/crc32')
+env.reset()
+_, r, done, _ = env.step(env.action_space['-mem2reg'])
+assert r > 0 and not done
+assert cgym._cgym._paths()['data'].startswith('$work/prefix'), cgym._cgym._paths()
+print('python package OK from', '$pydir')
+")
+  ldd "$pydir"/cgym/_cgym*.so | grep -q "$work/prefix" || { echo "the extension does not load the prefix's libcgym"; ldd "$pydir"/cgym/_cgym*.so; exit 1; }
+fi

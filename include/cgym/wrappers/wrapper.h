@@ -127,6 +127,11 @@ class Wrapper : public Env {
   /// Swaps the wrapped env (ForkOnStep's undo()); returns the old one.
   /// Throws InvalidArgument for null.
   EnvPtr replace_env(EnvPtr env);
+  /// Gives up the wrapped env, leaving this wrapper without one: only for a
+  /// wrapper's destructor that hands its env back to someone (the Python
+  /// binding's guard against losing an env when a wrapper's constructor
+  /// throws). Any other call on the wrapper afterwards is undefined.
+  EnvPtr release_env() { return std::move(env_); }
 
   /// Throws StateError when the stack is closed: "<call>() called after
   /// close()".
