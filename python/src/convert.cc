@@ -135,10 +135,15 @@ Observation from_python(const py::handle& value) {
 }
 
 py::dict info_to_python(const StepInfo& info) {
+  // On every step: interned keys and the bool singletons, no temporaries.
+  static PyObject* const k_no_effect = PyUnicode_InternFromString("action_had_no_effect");
+  static PyObject* const k_new_space = PyUnicode_InternFromString("new_action_space");
+  static PyObject* const k_truncated = PyUnicode_InternFromString("truncated");
+  auto flag = [](bool b) { return b ? Py_True : Py_False; };
   py::dict d;
-  d["action_had_no_effect"] = info.action_had_no_effect;
-  d["new_action_space"] = info.new_action_space;
-  d["truncated"] = info.truncated;
+  PyDict_SetItem(d.ptr(), k_no_effect, flag(info.action_had_no_effect));
+  PyDict_SetItem(d.ptr(), k_new_space, flag(info.new_action_space));
+  PyDict_SetItem(d.ptr(), k_truncated, flag(info.truncated));
   if (info.failed()) {
     d["error_type"] = info.error_type;
     d["error_details"] = info.error_details;
