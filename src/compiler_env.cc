@@ -323,6 +323,7 @@ StepResult CompilerEnv::reset(const ResetOptions& options) {
     }
     benchmark = cfg.datasets->benchmark(shared_->default_benchmark);
   }
+  logger().debug("{}: reset on {}", cfg.env_id, benchmark->uri());
   size_t space_index = action_space_index_;
   if (options.action_space) space_index = shared_->action_space_index(*options.action_space);
   auto observation_space = observation_space_;
@@ -460,6 +461,10 @@ StepResult CompilerEnv::run_step(std::span<const Action> actions, const StepOpti
                    "action " + std::to_string(a) + " (" + action_space().action_name(a) +
                        ") failed: " + e.what());
       return result;
+    }
+    if (logger().should_log(spdlog::level::trace)) {
+      logger().trace("{}: action {} ({}){}", shared_->config.env_id, a, action_space().action_name(a),
+                     r.action_had_no_effect ? ", no effect" : "");
     }
     if (!r.action_had_no_effect) {
       changed = true;

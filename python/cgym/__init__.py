@@ -51,15 +51,19 @@ def set_debug_level(level: int) -> None:
     for the C++ library and the ``cgym`` logger alike."""
     if not 0 <= int(level) <= 4:
         raise errors.InvalidArgument(f"the debug level must be 0 to 4, not {level}")
+    global _debug_level
     python_level = _debug_to_python_level(level)
     _cgym._set_log_level(python_level)
     logger.setLevel(max(python_level, 1))
+    _debug_level = int(level)
+
+
+_debug_level = 0
 
 
 def get_debug_level() -> int:
     """The current debug level (see :func:`set_debug_level`)."""
-    level = _cgym._log_level()
-    return {30: 0, 40: 0, 50: 0, 20: 1}.get(level, 2)
+    return _debug_level
 
 
 def _init_debug_level() -> None:

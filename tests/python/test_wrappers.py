@@ -252,3 +252,17 @@ def test_python_exception_inside_a_cpp_wrapper_keeps_its_type():
     with pytest.raises(cgym.Error, match="broken on purpose"):
         env.step(0)
     env.close()
+
+
+def test_runtime_point_estimate_reward():
+    from cgym.wrappers import RuntimePointEstimateReward
+
+    env = RuntimePointEstimateReward(make(), runtime_count=3, estimator=np.median)
+    env.reset()
+    assert env.reward_space.name == "RuntimePointEstimate"
+    _, reward, done, info = env.step(env.action_space["-mem2reg"])
+    assert not done, info
+    assert isinstance(reward, float) and reward == reward  # a number, not NaN
+    env.close()
+    with pytest.raises(ValueError):
+        RuntimePointEstimateReward(make(), estimator=np.std)

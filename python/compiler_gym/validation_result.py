@@ -1,0 +1,5 @@
+"""``compiler_gym.validation_result``: what ``env.validate()`` returns."""
+
+from cgym import ValidationResult
+
+__all__ = ["ValidationResult"]
