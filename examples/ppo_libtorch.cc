@@ -2,6 +2,7 @@
 //
 //   ppo_libtorch [--iterations N] [--envs E] [--steps S] [--episode-length T]
 //                [--seed X] [--csv FILE] [--eval-every K] [--states FILE]
+//                [--deterministic]
 //
 // The whole loop of an RL user linking cgym: each iteration collects S steps
 // from each of E environments of a VectorEnv (each one
@@ -13,6 +14,13 @@
 // the final greedy policy also runs on every program of cgym-v0 (training
 // and held-out), and its episodes are written as a state CSV for `cgym
 // validate` and the leaderboard.
+//
+// Same-seed runs: the weights, the sampling, the benchmark order and the
+// order of the VectorEnv's results are all seeded or fixed, but a few LLVM 19
+// passes give a different module from run to run (heap addresses; see
+// docs/llvm-actions.md), so two runs over all 132 passes drift apart once a
+// policy samples one of them. With --deterministic (the action space
+// PassesLlvm19Deterministic) two runs with the same seed write the same curve.
 //
 // The reward is IrInstructionCountOz, so an episode's return is the
 // instruction count reduction relative to -Oz's: 1.0 matches -Oz.
@@ -32,6 +40,16 @@
 #include <numeric>
 
 namespace {
+
+// --deterministic: the action space without the passes whose output varies
+// from run to run (docs/llvm-actions.md).
+std::string g_action_space;
+
+cgym::EnvPtr make_env() {
+  cgym::MakeOptions options;
+  if (!g_action_space.empty()) options.action_space = g_action_space;
+  return cgym::make("llvm-autophase-ic-v0", options);
+}
 
 // The position of TotalInsts in the Autophase vector (CompilerGym's order).
 constexpr size_t kTotalInsts = 51;
@@ -95,9 +113,7 @@ std::vector<cgym::EnvState> evaluate(ActorCritic& model, const Features& f,
   cgym::VectorEnv venv(
       [&](int i) {
         // A one-program cycle: every reset() of env i loads programs[i].
-        return cgym::TimeLimit(
-            cgym::CycleOverBenchmarks(cgym::make("llvm-autophase-ic-v0"), {programs[i]}),
-            f.horizon);
+        return cgym::TimeLimit(cgym::CycleOverBenchmarks(make_env(), {programs[i]}), f.horizon);
       },
       {.num_envs = static_cast<int>(programs.size())});
   std::vector<cgym::Observation> obs;
@@ -181,11 +197,16 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "seed of the benchmark order, the sampling and the weights")
       ->capture_default_str();
   app.add_option("--csv", csv, "learning curve output")->capture_default_str();
+  bool deterministic = false;
+  app.add_flag("--deterministic", deterministic,
+               "use the action space PassesLlvm19Deterministic (no pass whose output varies "
+               "from run to run): two runs with the same seed then write the same curve");
   app.add_option("--states", states_csv,
                  "after training, run the greedy policy on every cgym-v0 program and write "
                  "the episodes as a state CSV");
   CLI11_PARSE(app, argc, argv);
 
+  if (deterministic) g_action_space = "PassesLlvm19Deterministic";
   try {
     torch::manual_seed(seed);
     // The MLP is tiny: the cores are better spent on the VectorEnv's workers.
@@ -194,7 +215,7 @@ int main(int argc, char** argv) {
     // Every 5th program of the bundled suite is held out for evaluation.
     std::vector<std::string> train, held_out;
     {
-      auto probe = cgym::make("llvm-autophase-ic-v0");
+      auto probe = make_env();
       for (const auto& uri : probe->datasets().benchmark_uris()) {
         if (!uri.starts_with("benchmark://cgym-v0/")) continue;
         ((train.size() + held_out.size()) % 5 == 0 ? held_out : train).push_back(uri);
@@ -203,9 +224,7 @@ int main(int argc, char** argv) {
     }
     cgym::VectorEnv venv(
         [&](int i) {
-          return cgym::TimeLimit(
-              cgym::RandomOrderBenchmarks(cgym::make("llvm-autophase-ic-v0"), train, seed + i),
-              horizon);
+          return cgym::TimeLimit(cgym::RandomOrderBenchmarks(make_env(), train, seed + i), horizon);
         },
         {.num_envs = num_envs, .auto_reset = true, .seed_base = seed});
     const Features f{venv.env(0).action_space().size(), horizon};

@@ -3,7 +3,7 @@
 // entry (docs/leaderboard.md).
 //
 //   sequence_search [--benchmarks a,b,...] [--seconds S] [--greedy-share F]
-//                   [--seed N] [--states FILE]
+//                   [--seed N] [--states FILE] [--deterministic]
 //
 // 1. Greedy search (cgym::greedy_search) from the reset state, for at most
 //    F * S seconds.
@@ -27,6 +27,12 @@
 // -newgvn, -attributor, -flattencfg, -unify-loop-exits, -scalarizer and
 // -vector-combine; see docs/llvm-actions.md). Greedy search uses every pass.
 //
+// A result whose validation replays disagree among themselves is reported
+// as non-deterministic, with the spread of the replays' rewards and the
+// non-deterministic passes it holds (docs/llvm-actions.md); --deterministic
+// searches in the action space PassesLlvm19Deterministic instead, whose
+// results always replay exactly.
+//
 // Prints one line per program and the geomean; --states writes the results
 // as a state CSV for `cgym validate`.
 #include <cgym/cgym.h>
@@ -38,6 +44,7 @@
 #include <iomanip>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 namespace {
 
@@ -167,10 +174,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--seed", seed, "seed of the mutations")->capture_default_str();
   app.add_option("--states", states_csv, "write the results as a state CSV");
+  bool deterministic = false;
+  app.add_flag("--deterministic", deterministic,
+               "search in the action space PassesLlvm19Deterministic, without the passes whose "
+               "output varies from run to run, so that every result replays exactly");
   CLI11_PARSE(app, argc, argv);
 
   try {
-    auto env = cgym::make("llvm-ic-v0");
+    cgym::MakeOptions make_options;
+    if (deterministic) make_options.action_space = "PassesLlvm19Deterministic";
+    auto env = cgym::make("llvm-ic-v0", make_options);
     if (benchmarks.empty()) {
       for (const auto& uri : env->datasets().benchmark_uris()) {
         if (uri.starts_with("benchmark://cgym-v0/")) benchmarks.push_back(uri);
@@ -191,15 +204,31 @@ int main(int argc, char** argv) {
       Outcome out = search.run(seconds, greedy_share);
       const double search_seconds = std::chrono::duration<double>(Clock::now() - started).count();
 
-      // Replay in a fresh episode and validate; fall back to greedy's result.
+      // Replay in a fresh episode and validate. A result whose replays
+      // disagree among themselves (non-deterministic passes) is reported as
+      // such, with the spread of its rewards; one that fails validation
+      // otherwise (a real mismatch, or a program that no longer prints its
+      // reference output) falls back to greedy's result.
+      std::string note;
       auto check = [&](const std::vector<cgym::Action>& actions) {
         env->reset({.benchmark = uri});
         if (!actions.empty()) env->multistep(actions);
-        return env->validate().okay();
+        const auto v = env->validate();
+        if (v.non_deterministic) {
+          const auto& n = *v.non_deterministic;
+          std::ostringstream s;
+          s << std::setprecision(6) << "non-deterministic: " << n.rewards.size() << " replays gave "
+            << n.min_reward << " to " << n.max_reward << ", spread " << n.spread() << "; passes:";
+          for (const auto& a : n.actions) s << " " << a;
+          if (n.actions.empty()) s << " none marked";
+          note = s.str();
+        }
+        return v.okay();
       };
       bool valid = check(out.actions);
-      std::string note = valid ? "validated" : "did not validate";
+      if (note.empty()) note = valid ? "validated" : "did not validate";
       if (!valid) {
+        env->reset({.benchmark = uri});
         cgym::greedy_search(*env, {.runtime_seconds = seconds * greedy_share});
         valid = env->validate().okay();
         note += valid ? ", greedy's result reported" : ", greedy's result does not validate either";

@@ -191,9 +191,33 @@ const ObservationSpaceSpec& CompilerEnv::observation_space_spec(const std::strin
   return *shared_->find_observation(name);
 }
 
+namespace {
+
+bool all_deterministic(const ActionSpace& space) {
+  return std::all_of(space.actions().begin(), space.actions().end(),
+                     [](const ActionInfo& a) { return a.deterministic; });
+}
+
+}  // namespace
+
 std::vector<RewardSpaceSpec> CompilerEnv::reward_spaces() const {
+  // A reward declared deterministic (a function of the program state) is
+  // only reproducible when every action that changes the state is: in an
+  // action space with non-deterministic actions it says deterministic =
+  // false and names the spaces in which it holds.
+  const bool space_deterministic = all_deterministic(action_space());
+  std::vector<std::string> deterministic_spaces;
+  for (const auto& a : shared_->action_spaces) {
+    if (all_deterministic(a)) deterministic_spaces.push_back(a.name());
+  }
   std::vector<RewardSpaceSpec> out;
-  for (const auto& r : shared_->rewards) out.push_back(r->spec());
+  for (const auto& r : shared_->rewards) {
+    out.push_back(r->spec());
+    if (out.back().deterministic && !space_deterministic) {
+      out.back().deterministic = false;
+      out.back().deterministic_in = deterministic_spaces;
+    }
+  }
   return out;
 }
 
@@ -575,6 +599,10 @@ ValidationResult CompilerEnv::validate(const ValidationOptions& options) {
 
 ValidationResult CompilerEnv::validate(const EnvState& state, const ValidationOptions& options) {
   check_open("validate");
+  if (options.replays < 1) {
+    throw InvalidArgument("ValidationOptions::replays must be at least 1 (the first replay), got " +
+                          std::to_string(options.replays));
+  }
   const auto start = std::chrono::steady_clock::now();
   ValidationResult result;
   result.state = state;
@@ -615,19 +643,68 @@ ValidationResult CompilerEnv::validate(const EnvState& state, const ValidationOp
       return finish();
     }
   }
+  result.replays = 1;
   if (options.check_reward && state.reward && replay.reward_space_) {
     const auto& spec = shared_->find_reward(*replay.reward_space_)->spec();
+    auto close = [](double a, double b) {
+      return std::fabs(a - b) <= std::max(1e-5 * std::max(std::fabs(a), std::fabs(b)), 1e-9);
+    };
     const double expected = *state.reward, actual = replay.episode_reward_;
-    const bool close = std::fabs(expected - actual) <=
-                       std::max(1e-5 * std::max(std::fabs(expected), std::fabs(actual)), 1e-9);
     if (spec.deterministic) {
       result.reward_validated = true;
-      if (!close) {
-        std::ostringstream s;
-        s.precision(10);
-        s << "expected reward " << expected << " but the replay gave " << actual << " ("
-          << spec.name << ")";
-        result.errors.push_back({"Reward mismatch", s.str()});
+      if (!close(expected, actual)) {
+        // Replay again, each time in a fresh session: replays that disagree
+        // among themselves mean a non-deterministic result, not a mismatch.
+        std::vector<double> rewards = {actual};
+        std::string replay_error;
+        for (int i = 1; i < options.replays; ++i) {
+          CompilerEnv again(shared_);
+          again.action_space_index_ = action_space_index_;
+          again.reward_space_ = replay.reward_space_;
+          try {
+            again.reset(ResetOptions{.benchmark = replay.benchmark_});
+            StepResult r = again.multistep(actions);
+            if (r.info.failed()) {
+              replay_error = r.info.error_type + ": " + r.info.error_details;
+              break;
+            }
+            rewards.push_back(again.episode_reward_);
+          } catch (const std::exception& e) {
+            replay_error = e.what();
+            break;
+          }
+        }
+        result.replays = static_cast<int>(rewards.size());
+        const auto [lo, hi] = std::minmax_element(rewards.begin(), rewards.end());
+        if (!close(*lo, *hi)) {
+          NonDeterminism n;
+          n.rewards = rewards;
+          n.min_reward = *lo;
+          n.max_reward = *hi;
+          const ActionSpace& space = replay.action_space();
+          for (Action a : actions) {
+            if (space.contains(a) && !space.info(a).deterministic &&
+                std::find(n.actions.begin(), n.actions.end(), space.action_name(a)) ==
+                    n.actions.end()) {
+              n.actions.push_back(space.action_name(a));
+            }
+          }
+          result.non_deterministic = std::move(n);
+        } else {
+          std::ostringstream s;
+          s.precision(10);
+          s << "expected reward " << expected << " but the replay gave " << actual << " ("
+            << spec.name << ")";
+          if (rewards.size() > 1) {
+            s << "; all " << rewards.size() << " replays gave it, each in a fresh session";
+          }
+          result.errors.push_back({"Reward mismatch", s.str()});
+        }
+        if (!replay_error.empty()) {
+          result.errors.push_back({"Replay failed", "replay " + std::to_string(rewards.size() + 1) +
+                                                        " of " + std::to_string(options.replays) +
+                                                        ": " + replay_error});
+        }
       }
     }
   }

@@ -213,7 +213,24 @@ std::vector<EnvState> read_state_csv_file(const std::string& path) {
 
 std::string ValidationResult::to_string() const {
   std::ostringstream s;
-  if (okay()) {
+  if (okay() && non_deterministic) {
+    const auto& n = *non_deterministic;
+    s << "NONDET  " << state.benchmark;
+    if (state.reward) s << "  reward " << std::setprecision(6) << *state.reward;
+    s << "\n  Non-deterministic: " << n.rewards.size() << " replays gave rewards from "
+      << std::setprecision(10) << n.min_reward << " to " << n.max_reward << " (spread "
+      << std::setprecision(4) << n.spread() << "; ";
+    for (size_t i = 0; i < n.rewards.size(); ++i) {
+      s << (i ? ", " : "") << std::setprecision(10) << n.rewards[i];
+    }
+    s << "); ";
+    if (n.actions.empty()) {
+      s << "none of the state's actions is marked non-deterministic";
+    } else {
+      s << "non-deterministic actions in the sequence:";
+      for (const auto& a : n.actions) s << " " << a;
+    }
+  } else if (okay()) {
     s << "OK      " << state.benchmark;
     if (state.reward) s << "  reward " << std::setprecision(6) << *state.reward;
   } else {

@@ -170,7 +170,10 @@ BenchmarkPtr benchmark_from_json(const json& j) {
 json action_space_to_json(const ActionSpace& s) {
   json actions = json::array();
   for (const auto& a : s.actions()) {
-    actions.push_back({{"name", a.name}, {"flag", a.flag}, {"description", a.description}});
+    actions.push_back({{"name", a.name},
+                       {"flag", a.flag},
+                       {"description", a.description},
+                       {"deterministic", a.deterministic}});
   }
   return {{"name", s.name()}, {"actions", actions}};
 }
@@ -383,7 +386,8 @@ class RemoteSession : public CompilationSession {
       if (!out.new_action_space) {
         std::vector<ActionInfo> actions;
         for (const auto& a : s.at("actions")) {
-          actions.push_back({a.at("name"), a.at("flag"), a.at("description")});
+          actions.push_back(
+              {a.at("name"), a.at("flag"), a.at("description"), a.value("deterministic", true)});
         }
         out.new_action_space = ActionSpace(name, std::move(actions));
       }

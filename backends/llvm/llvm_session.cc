@@ -363,6 +363,8 @@ struct LlvmSession::Impl {
   // Fault injection for tests, consumed by the next action.
   std::string inject_pipeline;
   bool inject_fatal_error = false;
+  // The current action space's actions as pass_table() indices.
+  std::span<const Action> action_map;
 
   BenchmarkPtr benchmark;
   std::shared_ptr<BaselineEntry> baselines;
@@ -583,7 +585,7 @@ const std::vector<std::string>& LlvmSession::known_params() {
 
 std::string LlvmSession::compiler_version() const { return "LLVM " + llvm_version(); }
 
-std::vector<ActionSpace> LlvmSession::action_spaces() const { return {action_space()}; }
+std::vector<ActionSpace> LlvmSession::action_spaces() const { return llvm::action_spaces(); }
 
 const std::vector<ObservationSpaceSpec>& LlvmSession::spaces() {
   static const std::vector<ObservationSpaceSpec> specs = [] {
@@ -596,9 +598,10 @@ const std::vector<ObservationSpaceSpec>& LlvmSession::spaces() {
 
 std::vector<ObservationSpaceSpec> LlvmSession::observation_spaces() const { return spaces(); }
 
-void LlvmSession::init(const ActionSpace& /*action_space*/, BenchmarkPtr benchmark) {
+void LlvmSession::init(const ActionSpace& action_space, BenchmarkPtr benchmark) {
   initialize();
   Impl& s = *impl_;
+  s.action_map = pass_indices(action_space.name().empty() ? llvm::action_space() : action_space);
   if (!benchmark) throw BenchmarkInitError("no benchmark given");
   auto baselines = baselines_for(*benchmark);
   auto llvm_context = make_context();
@@ -628,11 +631,12 @@ void LlvmSession::init(const ActionSpace& /*action_space*/, BenchmarkPtr benchma
 ActionResult LlvmSession::apply_action(Action action) {
   Impl& s = *impl_;
   const auto table = pass_table();
-  if (action < 0 || action >= static_cast<Action>(table.size())) {
+  const size_t size = s.action_map.empty() ? table.size() : s.action_map.size();
+  if (action < 0 || action >= static_cast<Action>(size)) {
     throw ActionOutOfRange("action " + std::to_string(action) + " is outside 0.." +
-                           std::to_string(table.size() - 1));
+                           std::to_string(size - 1));
   }
-  const PassInfo& pass = table[action];
+  const PassInfo& pass = table[s.action_map.empty() ? action : s.action_map[action]];
   ::llvm::Module& module = s.get_module();
   // The state before the pass, to tell exactly whether it changed anything.
   if (!s.fingerprint) s.fingerprint = s.fingerprinter.compute(module);
@@ -827,6 +831,7 @@ std::unique_ptr<CompilationSession> LlvmSession::fork() const {
   auto child = std::make_unique<LlvmSession>(context_ptr());
   Impl& c = *child->impl_;
   c.verify_module = s.verify_module;
+  c.action_map = s.action_map;
   c.runtime_runs = s.runtime_runs;
   c.runtime_warmup = s.runtime_warmup;
   c.benchmark = s.benchmark;

@@ -250,6 +250,14 @@ constexpr RemovedPass kRemoved[] = {
     {"-prune-eh", "removed in LLVM 16; -functionattrs infers nounwind and -simplifycfg prunes"},
 };
 
+// Found by scripts/determinism_campaign.sh (docs/llvm-actions.md, "Actions
+// that are not deterministic"): in action order.
+constexpr NonDeterministicPass kNonDeterministic[] = {
+    {"-gvn-hoist", "use-list order"},
+    {"-newgvn", "use-list order"},
+    {"-unify-loop-exits", "crash"},
+};
+
 static_assert(std::size(kPasses) - 14 + std::size(kRemoved) == kCompilerGymPassCount,
               "CompilerGym's 124 flags are each mapped or listed as removed");
 
@@ -417,23 +425,92 @@ std::vector<Action> parse_commandline(std::string_view commandline) {
   return actions;
 }
 
-const ActionSpace& action_space() {
-  static const ActionSpace space = [] {
-    std::vector<ActionInfo> infos;
-    infos.reserve(std::size(kPasses));
-    for (const auto& p : kPasses) infos.push_back({p.flag, p.pipeline, p.description});
-    CommandlineFormat format;
-    format.prefix = "opt-19";
-    format.suffix = "input.bc -o output.bc";
-    format.render = [](const ActionSpace&, std::span<const Action> a) {
-      return render_commandline(a);
-    };
-    format.parse = [](const ActionSpace&, std::string_view text) {
-      return parse_commandline(text);
-    };
-    return ActionSpace(kActionSpaceName, std::move(infos), std::move(format));
+std::span<const NonDeterministicPass> non_deterministic_passes() { return kNonDeterministic; }
+
+bool is_deterministic(Action action) {
+  if (action < 0 || action >= static_cast<Action>(std::size(kPasses))) {
+    throw ActionOutOfRange("action " + std::to_string(action) + " is outside 0.." +
+                           std::to_string(std::size(kPasses) - 1));
+  }
+  for (const auto& n : kNonDeterministic) {
+    if (std::string_view(n.flag) == kPasses[action].flag) return false;
+  }
+  return true;
+}
+
+namespace {
+
+struct Spaces {
+  std::vector<ActionSpace> spaces;
+  // spaces[i]'s action -> pass_table() index.
+  std::vector<std::vector<Action>> indices;
+};
+
+ActionSpace make_space(const std::string& name, const std::vector<Action>& indices) {
+  std::vector<ActionInfo> infos;
+  infos.reserve(indices.size());
+  for (Action i : indices) {
+    const auto& p = kPasses[i];
+    infos.push_back({p.flag, p.pipeline, p.description, is_deterministic(i)});
+  }
+  CommandlineFormat format;
+  format.prefix = "opt-19";
+  format.suffix = "input.bc -o output.bc";
+  format.render = [indices](const ActionSpace& space, std::span<const Action> a) {
+    std::vector<Action> full;
+    full.reserve(a.size());
+    for (Action x : a) {
+      space.check(x);
+      full.push_back(indices[x]);
+    }
+    return render_commandline(full);
+  };
+  format.parse = [](const ActionSpace& space, std::string_view text) {
+    std::vector<Action> out;
+    for (Action x : parse_commandline(text)) {
+      auto found = space.find(kPasses[x].flag);
+      if (!found) {
+        throw LookupError(std::string("pass ") + kPasses[x].flag + " (" + kPasses[x].pipeline +
+                          ") is not deterministic and so not an action of " + space.name() +
+                          "; use the action space " + kActionSpaceName);
+      }
+      out.push_back(*found);
+    }
+    return out;
+  };
+  return ActionSpace(name, std::move(infos), std::move(format));
+}
+
+const Spaces& spaces() {
+  static const Spaces s = [] {
+    Spaces r;
+    std::vector<Action> all, deterministic;
+    for (size_t i = 0; i < std::size(kPasses); ++i) {
+      all.push_back(static_cast<Action>(i));
+      if (is_deterministic(static_cast<Action>(i))) deterministic.push_back(static_cast<Action>(i));
+    }
+    r.spaces.push_back(make_space(kActionSpaceName, all));
+    r.indices.push_back(all);
+    r.spaces.push_back(make_space(kDeterministicActionSpaceName, deterministic));
+    r.indices.push_back(deterministic);
+    return r;
   }();
-  return space;
+  return s;
+}
+
+}  // namespace
+
+const ActionSpace& action_space() { return spaces().spaces[0]; }
+const ActionSpace& deterministic_action_space() { return spaces().spaces[1]; }
+const std::vector<ActionSpace>& action_spaces() { return spaces().spaces; }
+
+std::span<const Action> pass_indices(const ActionSpace& space) {
+  const auto& s = spaces();
+  for (size_t i = 0; i < s.spaces.size(); ++i) {
+    if (s.spaces[i].name() == space.name()) return s.indices[i];
+  }
+  throw LookupError("'" + space.name() + "' is not an LLVM action space; valid: " +
+                    std::string(kActionSpaceName) + ", " + kDeterministicActionSpaceName);
 }
 
 }  // namespace cgym::llvm

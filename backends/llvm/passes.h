@@ -27,6 +27,8 @@ namespace cgym::llvm {
 
 /// The name of the action space.
 inline constexpr const char* kActionSpaceName = "PassesLlvm19";
+/// The name of the action space without the non-deterministic passes.
+inline constexpr const char* kDeterministicActionSpaceName = "PassesLlvm19Deterministic";
 
 /// One action of the space.
 struct PassInfo {
@@ -40,6 +42,20 @@ struct PassInfo {
   const char* description;
   /// The pass is one of CompilerGym's 124 (false: added for LLVM 19).
   bool from_compiler_gym;
+};
+
+/// An action whose output is not a function of its input module: run twice
+/// on the same module (in two processes, or in one process at two heap
+/// layouts) it can give two different modules. Found by
+/// scripts/determinism_campaign.sh; docs/llvm-actions.md has the counts and
+/// a reproducing opt-19 command line for each.
+struct NonDeterministicPass {
+  const char* flag;
+  /// What varies: "IR" (the printed module differs), "use-list order"
+  /// (the same IR text, but the order of each value's uses differs, so
+  /// later passes that walk use lists can give different IR) or "crash"
+  /// (the pass crashes in some runs only).
+  const char* what_varies;
 };
 
 /// A CompilerGym flag that LLVM 19 no longer has.
@@ -56,8 +72,25 @@ std::span<const RemovedPass> removed_passes();
 /// The number of CompilerGym's flags (124).
 inline constexpr int kCompilerGymPassCount = 124;
 
+/// The actions found non-deterministic, in action order. Their ActionInfo
+/// has deterministic = false.
+std::span<const NonDeterministicPass> non_deterministic_passes();
+/// True when pass_table()[action] is deterministic.
+bool is_deterministic(Action action);
+
 /// The action space over pass_table(), with the opt-19 command-line format.
 const ActionSpace& action_space();
+/// The same space without non_deterministic_passes() (the LLVM env's second
+/// action space, selectable with ResetOptions::action_space). Its command
+/// lines are the same opt-19 pipelines; parsing one that holds a
+/// non-deterministic pass throws LookupError naming it.
+const ActionSpace& deterministic_action_space();
+/// Every LLVM action space: action_space() first (the default), then
+/// deterministic_action_space().
+const std::vector<ActionSpace>& action_spaces();
+/// For each action of `space` (one of action_spaces()), its index in
+/// pass_table(). Throws LookupError for a space that is not one of them.
+std::span<const Action> pass_indices(const ActionSpace& space);
 
 /// Renders actions as an opt-19 command line (invalidate<all> between them).
 std::string render_commandline(std::span<const Action> actions);

@@ -42,6 +42,11 @@ struct RewardSpaceSpec {
   /// The largest reward a step can earn (declared, for agents).
   double max = std::numeric_limits<double>::infinity();
   /// The same actions on the same benchmark always give the same rewards.
+  /// A backend declares whether the reward is a function of the program
+  /// state; Env::reward_spaces() reports false when, besides, the current
+  /// action space has actions that are not deterministic
+  /// (ActionInfo::deterministic), and then lists in deterministic_in the
+  /// action spaces in which it holds.
   bool deterministic = true;
   /// The rewards depend on the machine (e.g. runtimes, object-code sizes).
   bool platform_dependent = false;
@@ -52,6 +57,10 @@ struct RewardSpaceSpec {
   bool default_negates_returns = true;
   /// One line for humans.
   std::string description;
+  /// Set by Env::reward_spaces() when `deterministic` is false only because
+  /// of the current action space: the env's action spaces without
+  /// non-deterministic actions, in which the reward is deterministic.
+  std::vector<std::string> deterministic_in;
 };
 
 /// A reward computed from observations: reset() when it starts tracking an

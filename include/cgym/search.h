@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -72,12 +73,34 @@ struct SearchResult {
   double seconds = 0.0;
   /// One record each time the best reward improved, plus a final one.
   std::vector<SearchProgress> progress;
+  /// The names of best_actions that the action space marks non-deterministic
+  /// (ActionInfo::deterministic false), each once; filled by every search.
+  std::vector<std::string> nondeterministic_actions;
+  /// Filled by check_reproducibility(): the validation of state() (reward
+  /// only). Its non_deterministic is set when replays of the result gave
+  /// different rewards; a "Reward mismatch" error means they agreed with
+  /// each other but not with best_reward.
+  std::optional<ValidationResult> validation;
+
+  /// "reproducible", "non-deterministic", "mismatch" or "not checked".
+  std::string reproducibility() const;
 
   /// The result as a CompilerGym state (walltime = seconds).
   EnvState state() const;
   /// Everything above as JSON (results.json).
   nlohmann::json to_json() const;
 };
+
+/// Replays `result` (reward only, ValidationOptions::replays = `replays`)
+/// on a fresh copy of `env`'s compiler and stores the validation in
+/// result.validation. `env` must be the env the search ran on (same
+/// action space and reward space); its episode is not changed.
+void check_reproducibility(Env& env, SearchResult& result, int replays = 3);
+
+/// The names of `actions` that `space` marks non-deterministic, each once,
+/// in the order they first occur.
+std::vector<std::string> nondeterministic_action_names(const ActionSpace& space,
+                                                       std::span<const Action> actions);
 
 /// Options of random_search().
 struct RandomSearchOptions {
@@ -87,6 +110,9 @@ struct RandomSearchOptions {
   /// The reward to maximise; empty uses the env's default reward space.
   /// Throws LookupError when neither names a reward space.
   std::string reward_space;
+  /// The action space to search (e.g. "PassesLlvm19Deterministic"); empty
+  /// keeps the env's. Setting it resets the env.
+  std::string action_space;
   /// Budget: stop after this many seconds (0 = no time limit) ...
   double runtime_seconds = 0.0;
   /// ... or after this many steps in total over every agent (0 = no limit).

@@ -89,6 +89,11 @@ struct ValidationOptions {
   bool check_semantics = true;
   /// Also build and run under AddressSanitizer + UndefinedBehaviorSanitizer.
   bool sanitizers = false;
+  /// When the first replay's reward differs from the state's, replay this
+  /// many times in all (each in a fresh session) to tell a non-deterministic
+  /// reward (the replays disagree) from a real mismatch (they agree). At
+  /// least 1; 1 means never replay again.
+  int replays = 3;
 };
 
 /// The backend contract: one session holds one episode's compiler state.

@@ -46,6 +46,24 @@ void write_state_csv_file(const std::string& path, const std::vector<EnvState>& 
 /// read, InvalidArgument as read_state_csv().
 std::vector<EnvState> read_state_csv_file(const std::string& path);
 
+/// What validation found when replays of one state disagreed among
+/// themselves: the state's result is not a function of its actions.
+struct NonDeterminism {
+  /// The reward of each replay, first replay first (each in a fresh session).
+  std::vector<double> rewards;
+  /// The smallest and largest of them.
+  double min_reward = 0.0;
+  double max_reward = 0.0;
+  /// The names of the state's actions that the action space marks
+  /// non-deterministic (ActionInfo::deterministic false), each once, in the
+  /// order they first occur; empty when none is marked (then an action not
+  /// yet known to be non-deterministic is the cause).
+  std::vector<std::string> actions;
+
+  /// max_reward - min_reward.
+  double spread() const { return max_reward - min_reward; }
+};
+
 /// The result of Env::validate().
 struct ValidationResult {
   /// The state that was validated.
@@ -56,13 +74,23 @@ struct ValidationResult {
   bool semantics_validated = false;
   /// Every problem found; empty when the state validated.
   std::vector<ValidationIssue> errors;
+  /// Set when the first replay's reward differed from the state's and the
+  /// replays disagreed among themselves: the reward is not reproducible,
+  /// which is not counted as an error (a real mismatch, where every replay
+  /// gives the same reward and the state another, is the error "Reward
+  /// mismatch").
+  std::optional<NonDeterminism> non_deterministic;
+  /// How many times the state was replayed (0 when it was not replayed).
+  int replays = 0;
   /// Seconds the validation took.
   double walltime = 0.0;
 
-  /// True when no problem was found.
+  /// True when no problem was found (a non-deterministic reward is not a
+  /// problem: see non_deterministic).
   bool okay() const { return errors.empty(); }
-  /// "OK      <uri>  reward <r>", or "FAILED  <uri>" followed by one line per
-  /// error.
+  /// "OK      <uri>  reward <r>", "NONDET  <uri>  reward <r>" followed by a
+  /// line with the replays' rewards, their spread and the non-deterministic
+  /// actions, or "FAILED  <uri>" followed by one line per error.
   std::string to_string() const;
 };
 

@@ -80,6 +80,8 @@ struct LocalRun {
   SearchResult finish() {
     result.best_reward = total;
     result.best_commandline = env.commandline();
+    result.nondeterministic_actions =
+        nondeterministic_action_names(env.action_space(), result.best_actions);
     result.seconds = seconds();
     auto last = progress(1.0);
     result.progress.push_back(last);

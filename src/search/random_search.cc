@@ -57,9 +57,11 @@ void check_options(const RandomSearchOptions& o) {
 
 // Puts a fresh or caller-provided env in the state every episode starts from.
 void prepare_base(Env& env, const RandomSearchOptions& o, bool force_reset) {
-  if (force_reset || !o.benchmark.empty() || !env.in_episode()) {
+  if (force_reset || !o.benchmark.empty() || !env.in_episode() ||
+      (!o.action_space.empty() && env.action_space().name() != o.action_space)) {
     ResetOptions r;
     if (!o.benchmark.empty()) r.benchmark = o.benchmark;
+    if (!o.action_space.empty()) r.action_space = o.action_space;
     if (!o.reward_space.empty()) r.reward_space = o.reward_space;
     env.reset(r);
   } else if (!o.reward_space.empty() && env.reward_space() != o.reward_space) {
@@ -243,6 +245,8 @@ SearchResult search(std::vector<std::function<EnvPtr()>> make_bases, EnvPtr repl
   result.benchmark = replay->benchmark() ? replay->benchmark()->uri() : "";
   result.reward_space = replay->reward_space().value_or("");
   result.best_commandline = replay->commandline();
+  result.nondeterministic_actions =
+      nondeterministic_action_names(replay->action_space(), result.best_actions);
   if (o.on_progress) o.on_progress(final_record);
   return result;
 }

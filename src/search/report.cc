@@ -1,6 +1,7 @@
 // Reporting helpers shared by the cgym tool and the examples: the formats
 // here (progress.csv, results.json) are what users load into notebooks, so
 // their columns and keys are part of the documented interface.
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
@@ -18,6 +19,30 @@ EnvState SearchResult::state() const {
   s.commandline = best_commandline;
   return s;
 }
+
+namespace {
+
+nlohmann::json reproducibility_json(const SearchResult& r) {
+  nlohmann::json j = {{"verdict", r.reproducibility()}};
+  if (r.validation) {
+    j["replays"] = r.validation->replays;
+    if (const auto& n = r.validation->non_deterministic) {
+      j["rewards"] = n->rewards;
+      j["min_reward"] = n->min_reward;
+      j["max_reward"] = n->max_reward;
+      j["spread"] = n->spread();
+      j["actions"] = n->actions;
+    }
+    auto errors = nlohmann::json::array();
+    for (const auto& e : r.validation->errors) {
+      errors.push_back({{"type", e.type}, {"details", e.details}});
+    }
+    j["errors"] = errors;
+  }
+  return j;
+}
+
+}  // namespace
 
 nlohmann::json SearchResult::to_json() const {
   nlohmann::json progress_json = nlohmann::json::array();
@@ -37,7 +62,37 @@ nlohmann::json SearchResult::to_json() const {
           {"episodes", episodes},
           {"steps", steps},
           {"seconds", seconds},
-          {"progress", progress_json}};
+          {"progress", progress_json},
+          {"nondeterministic_actions", nondeterministic_actions},
+          {"reproducibility", reproducibility_json(*this)}};
+}
+
+std::string SearchResult::reproducibility() const {
+  if (!validation) return "not checked";
+  if (validation->non_deterministic) return "non-deterministic";
+  for (const auto& e : validation->errors) {
+    if (e.type == "Reward mismatch") return "mismatch";
+  }
+  return validation->okay() ? "reproducible" : "failed";
+}
+
+std::vector<std::string> nondeterministic_action_names(const ActionSpace& space,
+                                                       std::span<const Action> actions) {
+  std::vector<std::string> out;
+  for (Action a : actions) {
+    if (!space.contains(a) || space.info(a).deterministic) continue;
+    if (std::find(out.begin(), out.end(), space.action_name(a)) == out.end()) {
+      out.push_back(space.action_name(a));
+    }
+  }
+  return out;
+}
+
+void check_reproducibility(Env& env, SearchResult& result, int replays) {
+  ValidationOptions options;
+  options.check_semantics = false;
+  options.replays = replays;
+  result.validation = env.validate(result.state(), options);
 }
 
 double geomean(const std::vector<double>& values) {

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
 
 #include "cgym/cgym.h"
 #include "toy/toy_backend.h"
@@ -18,13 +21,20 @@ constexpr int kSteps = 4;
 struct Case {
   std::string id;
   Isolation isolation;
+  // Set for the cases of one action space on one benchmark.
+  std::string action_space;
+  std::string benchmark;
+  int steps = kSteps;
 };
 
 // Test names and failure messages show the case, not its bytes.
 void PrintTo(const Case& c, std::ostream* os) {
   *os << c.id << (c.isolation == Isolation::kProcess ? " (worker)" : " (in-process)");
+  if (!c.action_space.empty()) *os << " " << c.action_space;
+  if (!c.benchmark.empty()) *os << " " << c.benchmark;
 }
 
+#ifndef CGYM_CONFORMANCE_DETERMINISTIC_SPACE
 std::vector<Case> all_cases() {
   toy::register_toy_envs();
   std::vector<Case> cases;
@@ -34,11 +44,33 @@ std::vector<Case> all_cases() {
   }
   return cases;
 }
+#else
+// The LLVM env's deterministic action space on every bundled program, with
+// longer episodes: its determinism check must hold on each of them.
+std::vector<Case> all_cases() {
+  std::vector<Case> cases;
+  bool registered = false;
+  for (const auto& e : list_envs()) registered |= e.id == "llvm-ic-v0";
+  if (!registered) return cases;
+  std::ifstream in(CGYM_SOURCE_DIR "/datasets/cgym-v0/manifest.json");
+  for (const auto& p : nlohmann::json::parse(in)) {
+    cases.push_back({"llvm-ic-v0", Isolation::kInProcess, "PassesLlvm19Deterministic",
+                     "benchmark://cgym-v0/" + p.at("name").get<std::string>(), 3 * kSteps});
+  }
+  return cases;
+}
+#endif
 
 class Conformance : public ::testing::TestWithParam<Case> {
  protected:
   std::string id() const { return GetParam().id; }
-  EnvPtr make_other() { return make(id(), {.isolation = GetParam().isolation}); }
+  int steps() const { return GetParam().steps; }
+  EnvPtr make_other() {
+    MakeOptions options{.isolation = GetParam().isolation};
+    if (!GetParam().action_space.empty()) options.action_space = GetParam().action_space;
+    if (!GetParam().benchmark.empty()) options.benchmark = GetParam().benchmark;
+    return make(id(), options);
+  }
   EnvPtr make_env() {
     try {
       return make_other();
@@ -80,7 +112,7 @@ TEST_P(Conformance, RandomEpisode) {
     const auto& spec = env->observation_space_spec(*env->observation_space());
     EXPECT_TRUE(spec.space.contains(r.observation)) << spec.name;
   }
-  for (int i = 0; i < kSteps; ++i) {
+  for (int i = 0; i < steps(); ++i) {
     auto s = env->step(env->action_space().sample(rng));
     EXPECT_TRUE(std::isfinite(s.reward));
     if (env->observation_space() && !s.info.failed()) {
@@ -107,7 +139,7 @@ TEST_P(Conformance, ForkEquivalence) {
   auto fork = env->fork();
   EXPECT_EQ(fork->actions(), env->actions());
   EXPECT_EQ(fork->state(), env->state());
-  for (int i = 0; i < kSteps - 1 && env->in_episode(); ++i) {
+  for (int i = 0; i < steps() - 1 && env->in_episode(); ++i) {
     Action a = env->action_space().sample(rng);
     auto r1 = env->step(a);
     auto r2 = fork->step(a);
@@ -122,7 +154,7 @@ TEST_P(Conformance, StateReplay) {
   MAKE_OR_SKIP(env);
   Rng rng(7);
   env->reset();
-  for (int i = 0; i < kSteps && env->in_episode(); ++i) env->step(env->action_space().sample(rng));
+  for (int i = 0; i < steps() && env->in_episode(); ++i) env->step(env->action_space().sample(rng));
   EnvState s = env->state();
   EXPECT_EQ(env->from_commandline(s.commandline), env->actions());
   auto other = make_other();
@@ -145,7 +177,7 @@ TEST_P(Conformance, DeterministicForTheSameSeed) {
   auto r1 = a->reset();
   auto r2 = b->reset();
   expect_same(*a, r1, r2);
-  for (int i = 0; i < kSteps && a->in_episode(); ++i) {
+  for (int i = 0; i < steps() && a->in_episode(); ++i) {
     auto s1 = a->step(a->action_space().sample(ra));
     auto s2 = b->step(b->action_space().sample(rb));
     expect_same(*a, s1, s2);
@@ -186,6 +218,13 @@ INSTANTIATE_TEST_SUITE_P(AllEnvs, Conformance, ::testing::ValuesIn(all_cases()),
                          [](const ::testing::TestParamInfo<Case>& info) {
                            std::string name = info.param.id;
                            if (info.param.isolation == Isolation::kProcess) name += "_worker";
+                           if (!info.param.action_space.empty()) {
+                             name += "_" + info.param.action_space;
+                           }
+                           if (!info.param.benchmark.empty()) {
+                             name += "_" + info.param.benchmark.substr(
+                                               info.param.benchmark.find_last_of('/') + 1);
+                           }
                            for (auto& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }

@@ -25,7 +25,10 @@ Action sample_stable_action(std::mt19937_64& rng) {
                                     action_space().index("-newgvn")};
   while (true) {
     const Action a = action_space().sample(rng);
-    if (std::find(std::begin(excluded), std::end(excluded), a) == std::end(excluded)) return a;
+    if (std::find(std::begin(excluded), std::end(excluded), a) == std::end(excluded) &&
+        is_deterministic(a)) {
+      return a;
+    }
   }
 }
 

@@ -31,8 +31,9 @@ BenchmarkPtr bundled(const std::string& name);
 /// not want (docs/llvm-actions.md):
 ///  - -scalarizer and -unify-loop-exits crash, or produce invalid IR, on some
 ///    modules (the env survives that: tests/llvm/llvm_env_test.cc);
-///  - -newgvn leaves use lists in an order that depends on memory addresses,
-///    which later passes can turn into different IR.
+///  - -newgvn and the other passes marked non-deterministic
+///    (non_deterministic_passes()) give a module that depends on memory
+///    addresses.
 Action sample_stable_action(std::mt19937_64& rng);
 
 /// A benchmark from LLVM IR text.

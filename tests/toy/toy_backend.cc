@@ -15,7 +15,16 @@ std::atomic<int>& observation_computations() {
 
 namespace {
 
-ActionSpace make_space(bool more) {
+// The test-only param toy.nondeterministic_action=<name> makes that action
+// add 0 or 1 more, alternately from one application to the next in the
+// process (as a pass whose result depends on heap addresses would), and
+// marks it deterministic = false in the action spaces.
+std::atomic<int>& jitter_counter() {
+  static std::atomic<int> n{0};
+  return n;
+}
+
+ActionSpace make_space(bool more, const std::string& nondeterministic = {}) {
   std::vector<ActionInfo> a = {
       {"inc", "--inc", "add one"},
       {"dec", "--dec", "subtract one"},
@@ -27,6 +36,7 @@ ActionSpace make_space(bool more) {
       {"more", "--more", "switch to the larger action space"},
   };
   if (more) a.push_back({"triple", "--triple", "multiply by three"});
+  for (auto& info : a) info.deterministic = info.name != nondeterministic;
   return ActionSpace(more ? "toy-more" : "toy", std::move(a),
                      CommandlineFormat{.prefix = "toyc", .suffix = "prog.toy"});
 }
@@ -72,7 +82,8 @@ class ToySession : public CompilationSession {
 
   std::string compiler_version() const override { return "toy 1.0"; }
   std::vector<ActionSpace> action_spaces() const override {
-    return {make_space(false), make_space(true)};
+    const std::string n = context().param("toy.nondeterministic_action").value_or("");
+    return {make_space(false, n), make_space(true, n)};
   }
   std::vector<ObservationSpaceSpec> observation_spaces() const override {
     return {
@@ -105,6 +116,8 @@ class ToySession : public CompilationSession {
 
   void init(const ActionSpace& space, BenchmarkPtr benchmark) override {
     space_ = space.name();
+    space_actions_ = space.names();
+    nondeterministic_ = context().param("toy.nondeterministic_action").value_or("");
     value_ = benchmark->data().metadata.at("start").get<int64_t>();
     start_ = value_;
     target_ = benchmark->data().metadata.at("target").get<int64_t>();
@@ -142,7 +155,8 @@ class ToySession : public CompilationSession {
       case 7:
         if (space_ != "toy-more") {
           space_ = "toy-more";
-          r.new_action_space = make_space(true);
+          r.new_action_space = make_space(true, nondeterministic_);
+          space_actions_ = r.new_action_space->names();
         }
         break;
       case 8:
@@ -150,6 +164,10 @@ class ToySession : public CompilationSession {
         break;
       default:
         throw SessionError("unexpected action");
+    }
+    if (!nondeterministic_.empty() && a >= 0 && a < static_cast<Action>(space_actions_.size()) &&
+        space_actions_[a] == nondeterministic_) {
+      value_ += jitter_counter()++ % 2;
     }
     if (value_ > (int64_t{1} << 40) || value_ < -(int64_t{1} << 40)) value_ = before;
     ++steps_;
@@ -195,6 +213,8 @@ class ToySession : public CompilationSession {
 
  private:
   std::string space_;
+  std::vector<std::string> space_actions_;
+  std::string nondeterministic_;
   int64_t value_ = 0, start_ = 0, target_ = 10, steps_ = 0;
   bool segfault_ = false, hang_ = false;
   std::string history_;
@@ -221,7 +241,7 @@ CompilerEnvConfig toy_config(const std::string& id) {
   };
   c.datasets = toy_datasets();
   c.default_benchmark = "benchmark://toy-v0/1";
-  c.known_params = {"toy.flavour"};
+  c.known_params = {"toy.flavour", "toy.nondeterministic_action"};
   if (id == "toy-reward-v0") {
     c.default_observation_space = "features";
     c.default_reward_space = "DistanceOz";

@@ -15,6 +15,10 @@
 // benchmark-constant), history (string), features (int64[2] = value, steps),
 // ratio (double), expensive (string, shared_cacheable; the session's
 // state_hash() is the value).
+// Param (MakeOptions::params) toy.nondeterministic_action=<action name>:
+// that action adds 0 or 1 more, alternately from one application to the
+// next in the process, and is marked ActionInfo::deterministic = false (for
+// the validation tests).
 // Rewards: Distance (delta), DistanceNorm (normalised by distance_o0),
 // DistanceOz (improvement relative to distance_oz).
 #pragma once

@@ -53,6 +53,25 @@ std::string code(const std::string& text) { return text.empty() ? "-" : "`" + te
 
 const char* yes_no(bool b) { return b ? "yes" : "no"; }
 
+bool has_nondeterministic(const ActionSpace& space) {
+  for (const auto& a : space.actions()) {
+    if (!a.deterministic) return true;
+  }
+  return false;
+}
+
+// For a reward that is deterministic only in some action spaces:
+// " (deterministic in A, B)" (text) or " (only in `A`, `B`)" (markdown);
+// "" otherwise.
+std::string deterministic_in(const RewardSpaceSpec& r, bool markdown = false) {
+  if (r.deterministic || r.deterministic_in.empty()) return "";
+  std::string out = markdown ? " (only in " : " (deterministic in ";
+  for (size_t i = 0; i < r.deterministic_in.size(); ++i) {
+    out += (i ? ", " : "") + (markdown ? code(r.deterministic_in[i]) : r.deterministic_in[i]);
+  }
+  return out + ")";
+}
+
 void print_text(const std::string& env_id, Env& env) {
   std::cout << "Environment " << env_id << " (" << env.compiler_version() << ")\n\n";
   for (const auto& space : env.action_spaces()) {
@@ -60,7 +79,8 @@ void print_text(const std::string& env_id, Env& env) {
     for (int i = 0; i < space.size(); ++i) {
       const auto& a = space.actions()[i];
       std::cout << "  " << std::setw(5) << std::right << i << "  " << std::left << std::setw(40)
-                << a.name << " " << a.description << "\n";
+                << a.name << " " << a.description << (a.deterministic ? "" : "  nondeterministic")
+                << "\n";
     }
     std::cout << "\n";
   }
@@ -75,7 +95,7 @@ void print_text(const std::string& env_id, Env& env) {
   for (const auto& r : env.reward_spaces()) {
     std::cout << "  " << std::left << std::setw(28) << r.name;
     if (r.success_threshold) std::cout << " success at " << *r.success_threshold;
-    std::cout << (r.deterministic ? "" : " nondeterministic")
+    std::cout << (r.deterministic ? "" : " nondeterministic") << deterministic_in(r)
               << (r.platform_dependent ? " platform-dependent" : "") << "  " << r.description
               << "\n";
   }
@@ -95,8 +115,18 @@ void print_markdown(const EnvSpec& spec, Env& env) {
             << "| default observation space | " << code(spec.default_observation_space) << " |\n"
             << "| default reward space | " << code(spec.default_reward_space) << " |\n";
   for (const auto& space : env.action_spaces()) {
-    std::cout << "\n## Action space `" << space.name() << "` (" << space.size()
-              << " actions)\n\n| index | action | description |\n|---|---|---|\n";
+    const bool flags = has_nondeterministic(space);
+    std::cout << "\n## Action space `" << space.name() << "` (" << space.size() << " actions)\n\n";
+    if (flags) {
+      std::cout << "| index | action | deterministic | description |\n|---|---|---|---|\n";
+      for (int i = 0; i < space.size(); ++i) {
+        const auto& a = space.actions()[i];
+        std::cout << "| " << i << " | `" << cell(a.name) << "` | " << yes_no(a.deterministic)
+                  << " | " << cell(a.description) << " |\n";
+      }
+      continue;
+    }
+    std::cout << "| index | action | description |\n|---|---|---|\n";
     for (int i = 0; i < space.size(); ++i) {
       const auto& a = space.actions()[i];
       std::cout << "| " << i << " | `" << cell(a.name) << "` | " << cell(a.description) << " |\n";
@@ -116,8 +146,8 @@ void print_markdown(const EnvSpec& spec, Env& env) {
   for (const auto& r : env.reward_spaces()) {
     std::cout << "| `" << r.name << "` | "
               << (r.success_threshold ? std::to_string(*r.success_threshold) : std::string("-"))
-              << " | " << yes_no(r.deterministic) << " | " << yes_no(r.platform_dependent) << " | "
-              << cell(r.description) << " |\n";
+              << " | " << yes_no(r.deterministic) << deterministic_in(r, true) << " | "
+              << yes_no(r.platform_dependent) << " | " << cell(r.description) << " |\n";
   }
 }
 

@@ -1,6 +1,7 @@
 // cgym random-search, cgym greedy, cgym eval: thin front ends over the search
 // library (cgym/search.h). They add what a person at a terminal needs:
 // progress, the comparison with -Oz, and result files.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -202,7 +203,8 @@ void add_eval_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "eval", "Run a search on every benchmark of a dataset and report the geomean reward");
   struct Options {
-    std::string policy, dataset, env_id = "llvm-ic-v0", output = "states.csv";
+    std::string policy, dataset, env_id = "llvm-ic-v0", output = "states.csv", action_space;
+    int replays = 3;
     int64_t limit = -1;
     double budget = 0;
     uint64_t steps = 0;
@@ -234,6 +236,14 @@ void add_eval_command(CLI::App& app) {
       ->check(non_negative_integer());
   cmd->add_option("--output", o->output,
                   "The state CSV to write (default states.csv; rewritten after each benchmark)");
+  cmd->add_option("--action-space", o->action_space,
+                  "Search in this action space, e.g. PassesLlvm19Deterministic (the LLVM passes "
+                  "whose output is a function of their input; see 'cgym spaces')");
+  cmd->add_option("--replays", o->replays,
+                  "Replay each result in a fresh session; when the reward differs, replay this "
+                  "many times in all and report NONDET with the spread when the replays "
+                  "disagree (default 3; 0: do not replay)")
+      ->check(non_negative_integer());
   cmd->footer(
       "Like CompilerGym's leaderboard harness: the score is the geometric mean over the\n"
       "benchmarks of the episode reward (IrInstructionCountOz for llvm-ic-v0,\n"
@@ -244,6 +254,7 @@ void add_eval_command(CLI::App& app) {
       "  cgym eval --policy hill_climb --env llvm-codesize-v0 --dataset cgym-v0 --limit 5");
   cmd->callback([o] {
     EnvPtr env = make(o->env_id);
+    if (!o->action_space.empty()) env->reset({.action_space = o->action_space});
     const std::string reward = require_reward_space(*env, "eval");
     DatasetPtr dataset = env->datasets().dataset(o->dataset);
     if (!dataset->enumerable()) {
@@ -267,7 +278,7 @@ void add_eval_command(CLI::App& app) {
     std::vector<EnvState> states;
     std::vector<double> rewards;
     double walltime = 0;
-    int failures = 0;
+    int failures = 0, non_deterministic = 0, mismatches = 0;
     std::cout << "Evaluating policy " << o->policy << " on " << n << " benchmarks of "
               << dataset->name() << " with " << o->env_id << " (reward " << reward << ")\n";
     for (uint64_t i = 0; i < n; ++i) {
@@ -298,14 +309,31 @@ void add_eval_command(CLI::App& app) {
                                      .on_step = on_step});
         }
         progress.clear();
+        if (o->replays > 0) check_reproducibility(*env, result, o->replays);
         EnvState state = result.state();
         states.push_back(state);
         rewards.push_back(result.best_reward);
         walltime += result.seconds;
         write_state_csv_file(o->output, states);
         std::cout << tag << uri << "  reward " << format_reward(result.best_reward) << "  "
-                  << result.best_actions.size() << " actions  " << format_seconds(result.seconds)
-                  << std::endl;
+                  << result.best_actions.size() << " actions  " << format_seconds(result.seconds);
+        const std::string verdict = result.reproducibility();
+        if (verdict == "non-deterministic") {
+          ++non_deterministic;
+          const auto& nd = *result.validation->non_deterministic;
+          std::cout << "  NONDET: " << nd.rewards.size() << " replays gave "
+                    << format_reward(nd.min_reward) << " to " << format_reward(nd.max_reward)
+                    << " (spread " << format_reward(nd.spread()) << ")";
+          if (!nd.actions.empty()) {
+            std::cout << "; non-deterministic actions:";
+            for (const auto& a : nd.actions) std::cout << " " << a;
+          }
+        } else if (verdict == "mismatch" || verdict == "failed") {
+          ++mismatches;
+          std::cout << "  REPLAY " << (verdict == "mismatch" ? "MISMATCH" : "FAILED") << ": "
+                    << result.validation->errors.front().details;
+        }
+        std::cout << std::endl;
       } catch (const std::exception& e) {
         ++failures;
         std::cout << tag << uri << "  error: " << e.what() << std::endl;
@@ -322,7 +350,25 @@ void add_eval_command(CLI::App& app) {
       std::cout << "(the geomean is 0 because some rewards are <= 0, as CompilerGym "
                    "computes it)\n";
     }
+    if (non_deterministic) {
+      std::cout << non_deterministic << " of " << rewards.size()
+                << " results are non-deterministic (their replays gave different rewards)";
+      for (const auto& space : env->action_spaces()) {
+        if (std::all_of(space.actions().begin(), space.actions().end(),
+                        [](const ActionInfo& a) { return a.deterministic; })) {
+          std::cout << "; search with --action-space " << space.name()
+                    << " for results that replay exactly";
+          break;
+        }
+      }
+      std::cout << "\n";
+    }
     std::cout << "Wrote " << states.size() << " states to " << o->output << "\n";
+    if (mismatches > 0) {
+      std::cerr << "cgym: error: " << mismatches << " of " << n
+                << " results did not replay to their reward\n";
+      set_exit_code(1);
+    }
     if (failures > 0) {
       std::cerr << "cgym: error: " << failures << " of " << n << " benchmarks failed\n";
       set_exit_code(1);

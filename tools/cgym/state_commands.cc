@@ -97,16 +97,25 @@ void add_validate_command(CLI::App& app) {
   struct Options {
     std::string path, env_id;
     bool no_semantics = false;
+    int replays = 3;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("STATES", o->path, "A state CSV, or - for stdin")->required();
+  cmd->add_option("--replays", o->replays,
+                  "When the first replay's reward differs from the state's, replay this many "
+                  "times in all, each in a fresh session: replays that disagree among themselves "
+                  "mean a non-deterministic result (NONDET), replays that agree a mismatch "
+                  "(default 3)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--env", o->env_id,
                   "The env to validate in (default: llvm-ic-v0, or the env that fits the states)");
   cmd->add_flag("--no-semantics", o->no_semantics,
                 "Only check the rewards, not that the optimized program prints the same output");
   cmd->footer(
-      "Prints one line per state (OK or FAILED with the errors) and a summary with the\n"
-      "geomean reward. Exits non-zero when any state fails.\n"
+      "Prints one line per state (OK, NONDET with the replays' rewards and the state's\n"
+      "non-deterministic actions, or FAILED with the errors) and a summary with the\n"
+      "geomean reward. Exits non-zero when any state fails; a NONDET state is not a\n"
+      "failure.\n"
       "Examples:\n"
       "  cgym validate states.csv\n"
       "  cgym validate --no-semantics states.csv\n"
@@ -116,12 +125,14 @@ void add_validate_command(CLI::App& app) {
     EnvPtr env = make_env_for_states(o->env_id, states, std::cerr);
     ValidationOptions options;
     options.check_semantics = !o->no_semantics;
-    int failures = 0;
+    options.replays = o->replays;
+    int failures = 0, non_deterministic = 0;
     std::vector<double> rewards;
     for (const auto& s : states) {
       try {
         auto result = env->validate(s, options);
         std::cout << result.to_string() << std::endl;
+        if (result.non_deterministic) ++non_deterministic;
         if (!result.okay()) {
           ++failures;
           continue;
@@ -138,7 +149,11 @@ void add_validate_command(CLI::App& app) {
       }
     }
     std::cout << "Validated " << states.size() - failures << " of " << states.size()
-              << " states; geomean reward " << format_reward(geomean(rewards)) << "\n";
+              << " states; geomean reward " << format_reward(geomean(rewards));
+    if (non_deterministic) {
+      std::cout << "; " << non_deterministic << " non-deterministic (their replays disagreed)";
+    }
+    std::cout << "\n";
     if (failures) {
       std::cerr << "cgym: error: " << failures << " of " << states.size()
                 << " states failed validation\n";
