@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -343,6 +345,28 @@ nlohmann::json cpu_info() {
 
 }  // namespace
 
+// The actions known to have no effect on one program state; several
+// sessions (a parent and its forks, possibly on other threads) share one.
+class NoEffectSet {
+ public:
+  static constexpr size_t kMaxActions = 256;
+  bool contains(Action a) const {
+    return static_cast<size_t>(a) < kMaxActions &&
+           (words_[a / 64].load(std::memory_order_relaxed) >> (a % 64) & 1u);
+  }
+  void insert(Action a) {
+    if (static_cast<size_t>(a) < kMaxActions) {
+      words_[a / 64].fetch_or(uint64_t{1} << (a % 64), std::memory_order_relaxed);
+    }
+  }
+
+ private:
+  std::array<std::atomic<uint64_t>, kMaxActions / 64> words_{};
+};
+
+// Memo lookups and hits of every session in the process, for benchmarks.
+std::atomic<int64_t> g_memo_lookups{0}, g_memo_hits{0};
+
 // ---- Impl ---------------------------------------------------------------------
 
 struct LlvmSession::Impl {
@@ -350,9 +374,12 @@ struct LlvmSession::Impl {
   ~Impl() {
     if (!dead.empty()) {
       // A crash left them in an unknown state: never touch them again.
+      if (runner) runner->forget_target_machine();
       internal::leak_on_purpose(module);
       internal::leak_on_purpose(llvm_context);
     }
+    // The kept analyses refer to the module (value handles): they go first.
+    runner.reset();
     module.reset();
   }
 
@@ -390,6 +417,16 @@ struct LlvmSession::Impl {
   // the message when it fails.
   std::string changed_by;
   std::string dead;  // why the compiler state is gone; empty while alive
+
+  // The no-effect memo: the actions known to leave the current state
+  // unchanged. Shared with the forks made in this state (a fork that finds
+  // an action without effect tells its parent and its siblings); replaced by
+  // an empty one when the state changes. Only actions whose result is a
+  // function of the module alone are recorded (memoizable).
+  bool use_no_effect_memo = true;
+  std::shared_ptr<NoEffectSet> no_effect;
+  std::shared_ptr<const std::vector<bool>> memoizable;
+  int64_t memo_lookups = 0, memo_hits = 0;
 
   // Values of the current program state, shared with forks (they start from
   // the same state). Cleared whenever the module changes.
@@ -449,6 +486,44 @@ struct LlvmSession::Impl {
   const std::string& ir() {
     if (!memo.ir) memo.ir = std::make_shared<const std::string>(print_module(get_module()));
     return *memo.ir;
+  }
+
+  // The instruction count (the reward of llvm-ic-v0, every step), kept per
+  // function: a step recounts only the functions it changed.
+  struct Counts {
+    ::llvm::DenseMap<const ::llvm::Function*, int64_t> per_function;
+    ::llvm::SmallPtrSet<const ::llvm::Function*, 16> dirty;
+    int64_t total = 0;
+    bool all_dirty = true;
+  } counts;
+
+  int64_t instruction_total() {
+    ::llvm::Module& m = get_module();
+    auto count = [](const ::llvm::Function& f) {
+      int64_t n = 0;
+      for (const auto& block : f) n += static_cast<int64_t>(block.size());
+      return n;
+    };
+    if (counts.all_dirty) {
+      counts.per_function.clear();
+      counts.total = 0;
+      for (const auto& f : m) {
+        if (f.isDeclaration()) continue;
+        const int64_t n = count(f);
+        counts.per_function[&f] = n;
+        counts.total += n;
+      }
+    } else {
+      for (const ::llvm::Function* f : counts.dirty) {
+        const int64_t n = count(*f);
+        int64_t& old = counts.per_function[f];
+        counts.total += n - old;
+        old = n;
+      }
+    }
+    counts.all_dirty = false;
+    counts.dirty.clear();
+    return counts.total;
   }
 
   const std::vector<int64_t>& inst_counts() {
@@ -567,6 +642,9 @@ LlvmSession::LlvmSession(std::shared_ptr<const SessionContext> context)
   if (auto it = params.find("verify_module"); it != params.end()) {
     impl_->verify_module = parse_bool(it->first, it->second);
   }
+  if (auto it = params.find("no_effect_memo"); it != params.end()) {
+    impl_->use_no_effect_memo = parse_bool(it->first, it->second);
+  }
   if (auto it = params.find("runtime_runs"); it != params.end()) {
     impl_->runtime_runs = parse_count(it->first, it->second, 1);
   }
@@ -578,7 +656,7 @@ LlvmSession::LlvmSession(std::shared_ptr<const SessionContext> context)
 LlvmSession::~LlvmSession() = default;
 
 const std::vector<std::string>& LlvmSession::known_params() {
-  static const std::vector<std::string> params = {"verify_module", "runtime_runs",
+  static const std::vector<std::string> params = {"verify_module", "no_effect_memo", "runtime_runs",
                                                   "runtime_warmup"};
   return params;
 }
@@ -618,6 +696,8 @@ void LlvmSession::init(const ActionSpace& action_space, BenchmarkPtr benchmark) 
   }
   const ::llvm::Function* main = module->getFunction("main");
   s.buildable = main && !main->isDeclaration();
+  // The analyses kept for the old module go before it does.
+  s.runner.reset();
   s.benchmark = std::move(benchmark);
   s.baselines = std::move(baselines);
   s.llvm_context = std::move(llvm_context);
@@ -626,6 +706,19 @@ void LlvmSession::init(const ActionSpace& action_space, BenchmarkPtr benchmark) 
   s.fingerprinter = ModuleFingerprint();
   s.fingerprint.reset();
   s.memo = {};
+  s.counts.per_function.clear();
+  s.counts.dirty.clear();
+  s.counts.total = 0;
+  s.counts.all_dirty = true;
+  auto memoizable = std::make_shared<std::vector<bool>>(action_space.actions().size(), false);
+  for (size_t i = 0; i < memoizable->size(); ++i) {
+    const size_t pass_index = s.action_map.empty() ? i : static_cast<size_t>(s.action_map[i]);
+    (*memoizable)[i] = action_space.actions()[i].deterministic &&
+                       !needs_fresh_analyses(static_cast<Action>(pass_index)) &&
+                       i < NoEffectSet::kMaxActions;
+  }
+  s.memoizable = std::move(memoizable);
+  s.no_effect = std::make_shared<NoEffectSet>();
 }
 
 ActionResult LlvmSession::apply_action(Action action) {
@@ -636,13 +729,38 @@ ActionResult LlvmSession::apply_action(Action action) {
     throw ActionOutOfRange("action " + std::to_string(action) + " is outside 0.." +
                            std::to_string(size - 1));
   }
-  const PassInfo& pass = table[s.action_map.empty() ? action : s.action_map[action]];
+  const auto pass_index = static_cast<Action>(s.action_map.empty() ? action : s.action_map[action]);
+  const PassInfo& pass = table[pass_index];
+  const std::string extra = std::exchange(s.inject_pipeline, {});
+  const bool fatal = std::exchange(s.inject_fatal_error, false);
+  // The no-effect memo: an action already found to leave this very state
+  // unchanged (by this session or a fork of it in the same state) is not run
+  // again. Exact for actions whose result is a function of the module:
+  // only those are recorded, and only when the pass also reported every
+  // analysis preserved, so the kept analyses are what running it again
+  // would leave.
+  const bool memo_ok = s.use_no_effect_memo && extra.empty() && !fatal && s.memoizable &&
+                       static_cast<size_t>(action) < s.memoizable->size() &&
+                       (*s.memoizable)[action] && s.no_effect;
+  if (memo_ok) {
+    s.check_alive();
+    ++s.memo_lookups;
+    g_memo_lookups.fetch_add(1, std::memory_order_relaxed);
+    if (s.no_effect->contains(action)) {
+      ++s.memo_hits;
+      g_memo_hits.fetch_add(1, std::memory_order_relaxed);
+      ActionResult hit;
+      hit.action_had_no_effect = true;
+      return hit;
+    }
+  }
   ::llvm::Module& module = s.get_module();
   // The state before the pass, to tell exactly whether it changed anything.
   if (!s.fingerprint) s.fingerprint = s.fingerprinter.compute(module);
+  // A pass whose result depends on what happens to be cached starts from
+  // nothing, as the command line's invalidate<all> before it says.
+  if (needs_fresh_analyses(pass_index)) s.runner->clear_analyses();
 
-  const std::string extra = std::exchange(s.inject_pipeline, {});
-  const bool fatal = std::exchange(s.inject_fatal_error, false);
   ::llvm::PreservedAnalyses preserved = ::llvm::PreservedAnalyses::all();
   ChangeLog log;
   auto crash = run_safely([&] {
@@ -674,12 +792,21 @@ ActionResult LlvmSession::apply_action(Action action) {
       s.changed_by += (s.changed_by.empty() ? "" : " ") + std::string(pass.flag);
       if (whole || s.fingerprinter.module_level_changed()) {
         s.verify_whole = true;
+        s.counts.all_dirty = true;
       } else {
-        for (const ::llvm::Function* f : log.functions) s.verify_functions.insert(f);
+        for (const ::llvm::Function* f : log.functions) {
+          s.verify_functions.insert(f);
+          s.counts.dirty.insert(f);
+        }
       }
     }
   }
-  if (changed) s.memo = {};
+  if (changed) {
+    s.memo = {};
+    s.no_effect = std::make_shared<NoEffectSet>();
+  } else if (memo_ok && preserved.areAllPreserved()) {
+    s.no_effect->insert(action);
+  }
   ActionResult result;
   result.action_had_no_effect = !changed;
   return result;
@@ -781,7 +908,7 @@ Observation LlvmSession::compute_observation(const ObservationSpaceSpec& space) 
       return Observation::json(std::move(j));
     }
     case Obs::kIrInstructionCount:
-      return Observation(s.inst_counts()[0]);
+      return Observation(s.memo.inst_count ? (*s.memo.inst_count)[0] : s.instruction_total());
     case Obs::kIrInstructionCountO0:
     case Obs::kIrInstructionCountO3:
     case Obs::kIrInstructionCountOz:
@@ -845,6 +972,10 @@ std::unique_ptr<CompilationSession> LlvmSession::fork() const {
   c.pending_extras =
       s.module ? std::make_shared<const ModuleExtras>(capture_extras(*s.module)) : s.pending_extras;
   c.memo = s.memo;
+  c.use_no_effect_memo = s.use_no_effect_memo;
+  c.memoizable = s.memoizable;
+  c.no_effect = s.no_effect;  // the same state: what one learns, the other can use
+  // A new module gets new (empty) analysis managers on first use.
   c.runner = std::make_unique<PassRunner>();
   return child;
 }
@@ -879,6 +1010,18 @@ std::optional<std::string> LlvmSession::handle_session_parameter(const std::stri
   if (key == "llvm.verify_module") {
     s.verify_module = parse_bool(key, value);
     return s.verify_module ? "1" : "0";
+  }
+  if (key == "llvm.no_effect_memo") {
+    s.use_no_effect_memo = parse_bool(key, value);
+    return s.use_no_effect_memo ? "1" : "0";
+  }
+  if (key == "llvm.no_effect_memo_stats") {
+    // "<hits> <lookups>" of this session since its reset or fork.
+    return std::to_string(s.memo_hits) + " " + std::to_string(s.memo_lookups);
+  }
+  if (key == "llvm.no_effect_memo_process_stats") {
+    // The same, summed over every LLVM session of the process.
+    return std::to_string(g_memo_hits.load()) + " " + std::to_string(g_memo_lookups.load());
   }
   if (key == "llvm.test.inject_pipeline") {
     s.inject_pipeline = value;

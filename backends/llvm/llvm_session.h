@@ -2,8 +2,9 @@
 //
 // The session owns its llvm::LLVMContext and llvm::Module, so different
 // sessions (forks included) can run on different threads at once. Each
-// action runs one pass pipeline element with fresh analysis managers inside
-// an llvm::CrashRecoveryContext; a crash or an LLVM fatal error becomes a
+// action runs one pass pipeline element through analysis managers kept for
+// as long as the module lives (cleared when it is replaced: reset, fork,
+// crash), inside an llvm::CrashRecoveryContext; a crash or an LLVM fatal error becomes a
 // SessionError and the session's module and context are abandoned (leaked:
 // they may be in any state). The env then ends the episode, and the next
 // reset() makes a new session.

@@ -359,17 +359,32 @@ bool is_file_argument(const std::string& token) {
   return token == "-" || ends_with(".bc") || ends_with(".ll");
 }
 
-// Between two actions: the env runs every action with fresh analysis
-// managers, while one opt-19 pipeline keeps analyses cached from pass to pass
-// (and some passes, e.g. attributor-light, use cached-only analyses). An
-// explicit invalidation makes opt-19 do exactly what the env does.
+// Between two actions: nothing. The env keeps its analysis managers from
+// action to action, as one opt-19 pipeline keeps them from element to
+// element, so `a,b,c` is exactly what the env did; only before the actions
+// that needs_fresh_analyses() does the env drop every analysis, and the
+// command line says so with invalidate<all>. Command lines written
+// before (with invalidate<all> between actions, when the env ran each action
+// with fresh managers) still parse: the invalidations are skipped.
 constexpr const char* kInvalidate = "invalidate<all>";
-constexpr const char* kSeparator = ",invalidate<all>,";
+constexpr const char* kSeparator = ",";
 
 }  // namespace
 
 std::span<const PassInfo> pass_table() { return kPasses; }
 std::span<const RemovedPass> removed_passes() { return kRemoved; }
+
+bool needs_fresh_analyses(Action action) {
+  static const std::vector<bool> fresh = [] {
+    std::vector<bool> f(std::size(kPasses), false);
+    for (size_t i = 0; i < std::size(kPasses); ++i) {
+      const std::string_view flag = kPasses[i].flag;
+      f[i] = flag == "-attributor" || flag == "-attributor-light";
+    }
+    return f;
+  }();
+  return action >= 0 && action < static_cast<Action>(fresh.size()) && fresh[action];
+}
 
 std::string render_commandline(std::span<const Action> actions) {
   std::string out = "opt-19";
@@ -381,6 +396,7 @@ std::string render_commandline(std::span<const Action> actions) {
                                std::to_string(std::size(kPasses) - 1));
       }
       if (i) out += kSeparator;
+      if (needs_fresh_analyses(actions[i])) out += std::string(kInvalidate) + kSeparator;
       out += kPasses[actions[i]].pipeline;
     }
     out += "'";

@@ -6,13 +6,13 @@
 // is the explicit module-level pipeline text ("function(gvn)"), so that a whole
 // episode reads as one opt-19 command:
 //
-//   opt-19 -passes='function(gvn),invalidate<all>,globaldce' input.bc -o output.bc
+//   opt-19 -passes='function(gvn),globaldce' input.bc -o output.bc
 //
 // The explicit adaptors (function(...), cgscc(...), function(loop(...))) make
-// each pass run over the whole module before the next one starts, and
-// invalidate<all> between actions drops every cached analysis, because the env
-// runs each action with fresh analysis managers. The table and the space are immutable; safe to
-// share between threads.
+// each pass run over the whole module before the next one starts. The env
+// keeps its analysis managers from action to action, as the opt pipeline
+// does from element to element, so nothing separates the actions. The table
+// and the space are immutable; safe to share between threads.
 #pragma once
 
 #include <optional>
@@ -92,11 +92,22 @@ const std::vector<ActionSpace>& action_spaces();
 /// pass_table(). Throws LookupError for a space that is not one of them.
 std::span<const Action> pass_indices(const ActionSpace& space);
 
-/// Renders actions as an opt-19 command line (invalidate<all> between them).
+/// Whether the action's pass behaves differently depending on which analyses
+/// happen to be cached when it starts (-attributor and -attributor-light use
+/// some analyses only when they are already cached: attributor-light infers
+/// willreturn only where loop information is cached). The env drops every
+/// cached analysis before such an action, and the command line writes
+/// invalidate<all> before it, so that its result depends on the module
+/// alone. The no-effect memo leaves these actions out too.
+bool needs_fresh_analyses(Action action);
+
+/// Renders actions as one opt-19 pipeline, one element per action, with
+/// invalidate<all> before each action that needs_fresh_analyses().
 std::string render_commandline(std::span<const Action> actions);
 /// Parses either `opt-19 -passes='...' input.bc -o output.bc` or
 /// CompilerGym's `opt -flag -flag input.bc -o output.bc`; invalidate<all>
-/// elements are skipped. Throws LookupError
+/// elements (written between actions before the env kept its analyses) are
+/// skipped. Throws LookupError
 /// for an unknown pass (saying so when CompilerGym had it but LLVM 19 has
 /// not) and InvalidArgument for text that is not such a command.
 std::vector<Action> parse_commandline(std::string_view commandline);

@@ -38,6 +38,7 @@
 
 #include "cgym/cgym.h"
 #include "cgym/datasets.h"
+#include "cgym/search.h"
 #include "llvm/baselines.h"
 #include "llvm/llvm_util.h"
 #include "llvm/passes.h"
@@ -171,6 +172,61 @@ struct Raw {
   }
 };
 
+// The physical limit of a step: one PassBuilder and one set of analysis
+// managers kept for the whole life of the module (as in one opt pipeline),
+// each pipeline parsed once for it. start() begins a new module (an episode).
+struct RawKept {
+  Raw& raw;
+  bool parse_once = true;
+  std::unique_ptr<llvm::PassBuilder> pb;
+  std::unique_ptr<llvm::LoopAnalysisManager> lam;
+  std::unique_ptr<llvm::FunctionAnalysisManager> fam;
+  std::unique_ptr<llvm::CGSCCAnalysisManager> cgam;
+  std::unique_ptr<llvm::ModuleAnalysisManager> mam;
+  std::map<std::string, std::unique_ptr<llvm::ModulePassManager>> parsed;
+
+  explicit RawKept(Raw& r, bool once = true) : raw(r), parse_once(once) {}
+  ~RawKept() { stop(); }
+  // Drops the managers (before the module goes) and the parsed pipelines
+  // (some passes, e.g. the inliner, keep references to the managers).
+  void stop() {
+    parsed.clear();
+    mam.reset();
+    cgam.reset();
+    fam.reset();
+    lam.reset();
+    pb.reset();
+  }
+  void start() {
+    stop();
+    pb = std::make_unique<llvm::PassBuilder>(raw.passes_tm.get(), llvm::PipelineTuningOptions(),
+                                             std::nullopt, &raw.pic);
+    lam = std::make_unique<llvm::LoopAnalysisManager>();
+    fam = std::make_unique<llvm::FunctionAnalysisManager>();
+    cgam = std::make_unique<llvm::CGSCCAnalysisManager>();
+    mam = std::make_unique<llvm::ModuleAnalysisManager>();
+    pb->registerModuleAnalyses(*mam);
+    pb->registerCGSCCAnalyses(*cgam);
+    pb->registerFunctionAnalyses(*fam);
+    pb->registerLoopAnalyses(*lam);
+    pb->crossRegisterProxies(*lam, *fam, *cgam, *mam);
+  }
+  void run_pass(llvm::Module& m, const std::string& pipeline) {
+    if (!parse_once) {
+      llvm::ModulePassManager mpm;
+      llvm::cantFail(pb->parsePassPipeline(mpm, pipeline));
+      mpm.run(m, *mam);
+      return;
+    }
+    auto& mpm = parsed[pipeline];
+    if (!mpm) {
+      mpm = std::make_unique<llvm::ModulePassManager>();
+      llvm::cantFail(pb->parsePassPipeline(*mpm, pipeline));
+    }
+    mpm->run(m, *mam);
+  }
+};
+
 cgym::Action act(const std::string& flag) { return cgym::llvm::action_space().index(flag); }
 const char* pipeline_of(const std::string& flag) {
   return cgym::llvm::pass_table()[act(flag)].pipeline;
@@ -201,10 +257,12 @@ void print_table(const std::string& title, const std::vector<Row>& rows) {
 }
 
 struct StepTimes {
-  double env_verify = 0, env_no_verify = 0, raw = 0;
+  double env_verify = 0, env_no_verify = 0, raw = 0, raw_kept = 0;
 };
 
-// One pass on the module state reached by `prefix`, env vs raw.
+// One pass on the module state reached by `prefix`, env vs raw. Every
+// contender starts from a module whose analyses of a no-op step are cached
+// (a fork materialised by a step; raw: a parse and the same step).
 StepTimes time_step(Raw& raw, const cgym::BenchmarkPtr& b, const std::vector<std::string>& prefix,
                     const std::string& flag, int reps) {
   auto env_v = cgym::make("llvm-v0", {.params = {{"verify_module", "1"}}});
@@ -218,8 +276,9 @@ StepTimes time_step(Raw& raw, const cgym::BenchmarkPtr& b, const std::vector<std
   const std::string pipeline = pipeline_of(flag);
   const cgym::Action a = act(flag), no_op = act(kNoOpFlag);
   cgym::EnvPtr fork_v, fork_nv;
-  std::unique_ptr<llvm::LLVMContext> ctx;
-  std::unique_ptr<llvm::Module> m;
+  std::unique_ptr<llvm::LLVMContext> ctx, kctx;
+  std::unique_ptr<llvm::Module> m, km;
+  RawKept kept(raw);
   const auto t = measure_interleaved(
       reps, {{[&] {
                 fork_v = env_v->fork();
@@ -237,9 +296,98 @@ StepTimes time_step(Raw& raw, const cgym::BenchmarkPtr& b, const std::vector<std
                 m = Raw::parse(*ctx, bitcode);
                 raw.run_pass(*m, pipeline_of(kNoOpFlag));  // the same warm-up as the env's
               },
-              [&] { raw.run_pass(*m, pipeline); }}});
+              [&] { raw.run_pass(*m, pipeline); }},
+             {[&] {
+                kept.stop();
+                km.reset();
+                kctx = std::make_unique<llvm::LLVMContext>();
+                km = Raw::parse(*kctx, bitcode);
+                kept.start();
+                kept.run_pass(*km, pipeline_of(kNoOpFlag));
+                // Parsed once: the episode has seen this pass before.
+                kept.parsed[pipeline] = std::make_unique<llvm::ModulePassManager>();
+                llvm::cantFail(kept.pb->parsePassPipeline(*kept.parsed[pipeline], pipeline));
+              },
+              [&] { kept.run_pass(*km, pipeline); }}});
+  kept.stop();
   m.reset();
-  return {t[0], t[1], t[2]};
+  km.reset();
+  return {t[0], t[1], t[2], t[3]};
+}
+
+// A random walk of llvm-ic-v0 (a reward every step) against raw LLVM running
+// the same passes, fresh and kept managers, in chunks of `episode` steps
+// that alternate between the contenders (each chunk is one episode from the
+// benchmark). Returns steps per second of env, raw fresh, raw kept, and
+// raw kept with parsing at every step.
+struct WalkRates {
+  double env = 0, raw_fresh = 0, raw_kept = 0, raw_kept_parse = 0, env_no_memo = 0;
+  int64_t memo_hits = 0, memo_lookups = 0, steps = 0;
+};
+WalkRates random_walk(Raw& raw, const cgym::BenchmarkPtr& b, int chunks, int episode) {
+  // The passes that crash LLVM 19 on some modules are left out of the walk,
+  // so that raw LLVM survives it (the env would end the episode).
+  static const std::vector<cgym::Action> excluded = {act("-scalarizer"), act("-unify-loop-exits"),
+                                                     act("-newgvn")};
+  auto sample = [&](std::mt19937_64& rng) {
+    while (true) {
+      const cgym::Action x = cgym::llvm::action_space().sample(rng);
+      if (std::find(excluded.begin(), excluded.end(), x) == excluded.end()) return x;
+    }
+  };
+  auto env = cgym::make("llvm-ic-v0");
+  auto env_no_memo = cgym::make("llvm-ic-v0", {.params = {{"no_effect_memo", "0"}}});
+  env->reset({.benchmark = b});
+  env_no_memo->reset({.benchmark = b});
+  RawKept kept(raw), kept_parse(raw, false);
+  std::vector<double> total(5, 0.0);
+  WalkRates out;
+  for (int c = 0; c < chunks; ++c) {
+    for (int k = 0; k < 5; ++k) {
+      const int who = (k + c) % 5;
+      std::mt19937_64 rng(1000 + c);
+      if (who == 0 || who == 4) {
+        cgym::Env& e = who == 0 ? *env : *env_no_memo;
+        e.reset({.benchmark = b});
+        const auto start = Clock::now();
+        for (int i = 0; i < episode; ++i) {
+          if (e.step(sample(rng)).done) break;
+        }
+        total[who] += seconds_since(start);
+        if (who == 0) {
+          long long hits = 0, lookups = 0;
+          std::sscanf(e.send_session_parameter("llvm.no_effect_memo_stats", "").c_str(),
+                      "%lld %lld", &hits, &lookups);
+          out.memo_hits += hits;
+          out.memo_lookups += lookups;
+          out.steps += episode;
+        }
+        continue;
+      }
+      llvm::LLVMContext ctx;
+      auto m = Raw::parse(ctx, b->program());
+      RawKept& rk = who == 2 ? kept : kept_parse;
+      const auto start = Clock::now();
+      if (who != 1) rk.start();
+      for (int i = 0; i < episode; ++i) {
+        const char* p = cgym::llvm::pass_table()[sample(rng)].pipeline;
+        if (who == 1) {
+          raw.run_pass(*m, p);
+        } else {
+          rk.run_pass(*m, p);
+        }
+      }
+      if (who != 1) rk.stop();
+      total[who] += seconds_since(start);
+    }
+  }
+  const double steps = static_cast<double>(chunks) * episode;
+  out.env = steps / total[0];
+  out.raw_fresh = steps / total[1];
+  out.raw_kept = steps / total[2];
+  out.raw_kept_parse = steps / total[3];
+  out.env_no_memo = steps / total[4];
+  return out;
 }
 
 }  // namespace
@@ -296,8 +444,8 @@ int main(int argc, char** argv) {
   // ---- ratios against raw LLVM, per program --------------------------------
   const std::vector<std::string> step_passes = {"-globaldce",   "-gvn",     "-instcombine",
                                                 "-simplifycfg", "-mem2reg", "-licm"};
-  std::vector<double> step_ratio_verify, step_ratio_no_verify, fork_ratio, fork_use_ratio,
-      reset_ratio, object_ratio;
+  std::vector<double> step_ratio_verify, step_ratio_no_verify, step_kept_verify,
+      step_kept_no_verify, raw_kept_speedup, fork_ratio, fork_use_ratio, reset_ratio, object_ratio;
   std::vector<Row> per_program;
   for (const auto& [name, b] : bench) {
     // Steps, on the initial state and on a state after -mem2reg -sroa.
@@ -307,6 +455,9 @@ int main(int argc, char** argv) {
         const StepTimes t = time_step(raw, b, prefix, flag, 21);
         step_ratio_verify.push_back(t.env_verify / t.raw);
         step_ratio_no_verify.push_back(t.env_no_verify / t.raw);
+        step_kept_verify.push_back(t.env_verify / t.raw_kept);
+        step_kept_no_verify.push_back(t.env_no_verify / t.raw_kept);
+        raw_kept_speedup.push_back(t.raw / t.raw_kept);
         if (name == "crc32" && prefix.empty()) {
           per_program.push_back(
               {"step " + flag + " (crc32, verify on / off)",
@@ -396,7 +547,13 @@ int main(int argc, char** argv) {
            " program×state×pass cases)",
        "", "", fmt_ratio(median(step_ratio_verify)), "≤ 1.05×", ""},
       {"env step vs raw PassBuilder, verify off", "", "", fmt_ratio(median(step_ratio_no_verify)),
+       "", ""},
+      {"env step vs raw with kept managers, verify on", "", "", fmt_ratio(median(step_kept_verify)),
        "≤ 1.05×", ""},
+      {"env step vs raw with kept managers, verify off", "", "",
+       fmt_ratio(median(step_kept_no_verify)), "", ""},
+      {"raw fresh managers vs raw kept managers (time ratio)", "", "",
+       fmt_ratio(median(raw_kept_speedup)), "", ""},
       {"fork() vs CloneModule", "", "", fmt_ratio(median(fork_ratio)), "≤ 1.2×", ""},
       {"fork + first use vs CloneModule", "", "", fmt_ratio(median(fork_use_ratio)), "≤ 1.2×", ""},
       {"reset (cached baselines) vs parsing the bitcode", "", "", fmt_ratio(median(reset_ratio)),
@@ -453,47 +610,78 @@ int main(int argc, char** argv) {
     absolute.push_back({"creating an env + first reset (llvm-ic-v0, crc32)", fmt_time(make_reset_t),
                         "", "", "", ""});
   }
-  // Random walks on dijkstra.
-  if (bench.count("dijkstra")) {
-    const auto b = bench["dijkstra"];
-    const int steps = g_quick ? 200 : 1000;
-    for (const char* id : {"llvm-v0", "llvm-ic-v0"}) {
-      auto env = cgym::make(id);
-      env->reset({.benchmark = b});
-      std::mt19937_64 rng(1);
-      int done = 0;
-      const auto start = Clock::now();
-      while (done < steps) {
-        auto r = env->step(cgym::llvm::action_space().sample(rng));
-        ++done;
-        if (done % 50 == 0 || r.done) env->reset({.benchmark = b});
-      }
-      const double rate = steps / seconds_since(start);
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.0f steps/s", rate);
-      absolute.push_back({std::string("random walk on dijkstra (") + id + ", reset every 50 steps)",
-                          buf, "", "", "", "1,091 steps/s"});
-    }
-    // Raw: fresh PassBuilder and analysis managers per pass, same walk.
-    {
-      llvm::LLVMContext ctx;
-      auto m = Raw::parse(ctx, b->program());
-      std::mt19937_64 rng(1);
-      int done = 0;
-      const auto start = Clock::now();
-      while (done < steps) {
-        raw.run_pass(*m, cgym::llvm::pass_table()[cgym::llvm::action_space().sample(rng)].pipeline);
-        ++done;
-        if (done % 50 == 0) {
-          m.reset();
-          m = Raw::parse(ctx, b->program());
+  // Random walks, env against raw LLVM, alternating episode by episode.
+  std::vector<Row> walks;
+  for (const char* name : {"dijkstra", "qsort"}) {
+    if (!bench.count(name)) continue;
+    const WalkRates w = random_walk(raw, bench[name], g_quick ? 6 : 24, 50);
+    char buf[160];
+    auto rate = [&](double r) {
+      std::snprintf(buf, sizeof buf, "%.0f steps/s", r);
+      return std::string(buf);
+    };
+    walks.push_back({std::string("random walk on ") + name + " (llvm-ic-v0) vs raw, kept managers",
+                     rate(w.env), rate(w.raw_kept), fmt_ratio(w.env / w.raw_kept), "≥ 0.90×",
+                     name == std::string("dijkstra") ? "1,091 steps/s" : ""});
+    walks.push_back({std::string("random walk on ") + name + " (llvm-ic-v0) vs raw, fresh managers",
+                     rate(w.env), rate(w.raw_fresh), fmt_ratio(w.env / w.raw_fresh), "≥ 1.3×", ""});
+    walks.push_back({std::string("random walk on ") + name + ": no-effect memo on vs off",
+                     rate(w.env), rate(w.env_no_memo) + " (memo off)",
+                     fmt_ratio(w.env / w.env_no_memo), "", ""});
+    std::snprintf(buf, sizeof buf, "%.1f%% of steps (%lld of %lld lookups)",
+                  100.0 * static_cast<double>(w.memo_hits) / static_cast<double>(w.steps),
+                  static_cast<long long>(w.memo_hits), static_cast<long long>(w.memo_lookups));
+    walks.push_back(
+        {std::string("no-effect memo hits, random walk on ") + name, buf, "", "", "", ""});
+    walks.push_back({std::string("env, memo off, vs raw kept managers (") + name + ")",
+                     rate(w.env_no_memo), rate(w.raw_kept), fmt_ratio(w.env_no_memo / w.raw_kept),
+                     "", ""});
+    walks.push_back(
+        {std::string("raw kept managers, parsed once vs parsed at every step (") + name + ")",
+         rate(w.raw_kept), rate(w.raw_kept_parse), fmt_ratio(w.raw_kept / w.raw_kept_parse), "",
+         ""});
+    std::fprintf(stderr, "walk %s done\n", name);
+  }
+  // Greedy search (every action tried on a fork of the state, each round),
+  // memo on and off, alternating.
+  if (bench.count("qsort")) {
+    auto stats = [](cgym::Env& e) {
+      long long hits = 0, lookups = 0;
+      std::sscanf(e.send_session_parameter("llvm.no_effect_memo_process_stats", "").c_str(),
+                  "%lld %lld", &hits, &lookups);
+      return std::pair<long long, long long>(hits, lookups);
+    };
+    auto on = cgym::make("llvm-ic-v0");
+    auto off = cgym::make("llvm-ic-v0", {.params = {{"no_effect_memo", "0"}}});
+    std::vector<double> t_on, t_off;
+    long long hits = 0, lookups = 0, steps = 0;
+    for (int rep = 0; rep < (g_quick ? 1 : 3); ++rep) {
+      for (int k = 0; k < 2; ++k) {
+        const bool memo = (k + rep) % 2 == 0;
+        cgym::Env& e = memo ? *on : *off;
+        e.reset({.benchmark = bench["qsort"]});
+        const auto before = stats(e);
+        const auto start = Clock::now();
+        const auto result = cgym::greedy_search(e, {.steps = g_quick ? 2 : 4});
+        (memo ? t_on : t_off).push_back(seconds_since(start));
+        if (memo) {
+          const auto after = stats(e);
+          hits += after.first - before.first;
+          lookups += after.second - before.second;
+          steps += static_cast<long long>(result.steps);
         }
       }
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.0f passes/s", steps / seconds_since(start));
-      absolute.back().raw = buf;
     }
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%.2f s (memo hits: %lld of %lld steps)", median(t_on), hits,
+                  steps);
+    std::string ours = buf;
+    std::snprintf(buf, sizeof buf, "%.2f s (memo off)", median(t_off));
+    walks.push_back({std::string("greedy search on qsort, ") + (g_quick ? "2" : "4") +
+                         " rounds (llvm-ic-v0): memo on vs off",
+                     ours, buf, fmt_ratio(median(t_off) / median(t_on)) + " faster", "", ""});
   }
+  print_table("Random walks against raw LLVM (alternating 50-step episodes)", walks);
   print_table("Absolute numbers", absolute);
   return 0;
 }

@@ -266,6 +266,123 @@ TEST(LlvmFork, ForksAreIndependentAndEquivalent) {
   EXPECT_EQ(c->observation("IrSha1"), env->observation("IrSha1"));
 }
 
+// The analyses a session keeps from step to step never outlive its module:
+// after a crash inside a pass (its analyses abandoned with the module), the
+// next reset's episode is exactly an episode of a brand-new env.
+TEST(LlvmKeptAnalyses, CrashInsideAPassThenResetReusesNoStaleAnalysis) {
+  CGYM_BUNDLED_OR_SKIP(qsort, "qsort");
+  auto crashing = from_ir("benchmark://test/scalarizer-crash", kScalarizerCrash);
+  std::mt19937_64 rng(23);
+  const auto warm = random_actions(rng, 12);
+  const auto episode = random_actions(rng, 30);
+  auto reference = make_env("llvm-ic-v0");
+  reference->reset({.benchmark = qsort});
+  std::vector<double> expected;
+  for (Action a : episode) expected.push_back(reference->step(a).reward);
+
+  auto env = make_env("llvm-ic-v0");
+  for (int crash = 0; crash < 2; ++crash) {
+    // Fill the managers with analyses of this module, then crash a pass.
+    env->reset({.benchmark = crash == 0 ? qsort : crashing});
+    if (crash == 0) {
+      for (Action a : warm) ASSERT_FALSE(env->step(a).info.failed());
+      env->send_session_parameter("llvm.test.inject_pipeline", "trigger-crash-module");
+    }
+    StepResult r;
+    {
+      internal::LeaksExpectedInScope crash_abandons_what_the_pass_held;
+      r = env->step(act(crash == 0 ? "-licm" : "-scalarizer"));
+    }
+    ASSERT_TRUE(r.info.failed());
+    env->reset({.benchmark = qsort});
+    std::vector<double> rewards;
+    for (Action a : episode) {
+      const StepResult s = env->step(a);
+      ASSERT_FALSE(s.info.failed()) << s.info.error_details;
+      rewards.push_back(s.reward);
+    }
+    EXPECT_EQ(rewards, expected) << "after crash " << crash;
+    EXPECT_EQ(env->observation("Ir").as<std::string>(),
+              reference->observation("Ir").as<std::string>());
+    EXPECT_EQ(env->commandline(), reference->commandline());
+  }
+}
+
+// A fork stepped on another thread while its parent steps on this one gets
+// the same rewards and module as when both are stepped on one thread: the
+// kept analyses, the no-effect memo they share and the target machines are
+// each the session's own or safe to share.
+TEST(LlvmKeptAnalyses, ForkSteppedOnAnotherThreadMatchesOneThread) {
+  CGYM_BUNDLED_OR_SKIP(dijkstra, "dijkstra");
+  std::mt19937_64 rng(31);
+  const auto prefix = random_actions(rng, 10);
+  std::vector<Action> parent_actions = random_actions(rng, 40);
+  std::vector<Action> fork_actions = random_actions(rng, 40);
+  // Repeats, so that both sides look up the no-effect memo they share.
+  for (int i = 0; i < 10; ++i) {
+    parent_actions.push_back(fork_actions[i]);
+    fork_actions.push_back(parent_actions[i]);
+  }
+  struct Outcome {
+    std::vector<double> parent_rewards, fork_rewards;
+    std::string parent_ir, fork_ir;
+  };
+  auto run = [&](bool threads) {
+    auto env = make_env("llvm-ic-v0");
+    env->reset({.benchmark = dijkstra});
+    for (Action a : prefix) env->step(a);
+    auto fork = env->fork();
+    Outcome o;
+    auto step_fork = [&] {
+      for (Action a : fork_actions) o.fork_rewards.push_back(fork->step(a).reward);
+    };
+    if (threads) {
+      std::thread t(step_fork);
+      for (Action a : parent_actions) o.parent_rewards.push_back(env->step(a).reward);
+      t.join();
+    } else {
+      step_fork();
+      for (Action a : parent_actions) o.parent_rewards.push_back(env->step(a).reward);
+    }
+    o.parent_ir = env->observation("Ir").as<std::string>();
+    o.fork_ir = fork->observation("Ir").as<std::string>();
+    return o;
+  };
+  const Outcome one = run(false);
+  for (int round = 0; round < 3; ++round) {
+    const Outcome two = run(true);
+    EXPECT_EQ(two.parent_rewards, one.parent_rewards) << round;
+    EXPECT_EQ(two.fork_rewards, one.fork_rewards) << round;
+    EXPECT_EQ(two.parent_ir, one.parent_ir) << round;
+    EXPECT_EQ(two.fork_ir, one.fork_ir) << round;
+  }
+}
+
+// The no-effect memo changes nothing but speed: the same episode with and
+// without it gives the same rewards, no-effect flags and module.
+TEST(LlvmKeptAnalyses, NoEffectMemoIsExact) {
+  CGYM_BUNDLED_OR_SKIP(crc32, "crc32");
+  std::mt19937_64 rng(41);
+  std::vector<Action> actions = random_actions(rng, 60);
+  for (int i = 0; i < 30; ++i) actions.push_back(actions[i]);
+  auto with = make_env("llvm-ic-v0");
+  auto without = make_env("llvm-ic-v0", {.params = {{"no_effect_memo", "0"}}});
+  with->reset({.benchmark = crc32});
+  without->reset({.benchmark = crc32});
+  for (Action a : actions) {
+    const StepResult x = with->step(a), y = without->step(a);
+    ASSERT_EQ(x.reward, y.reward) << with->action_space().action_name(a);
+    ASSERT_EQ(x.info.action_had_no_effect, y.info.action_had_no_effect)
+        << with->action_space().action_name(a);
+  }
+  EXPECT_EQ(with->observation("Ir").as<std::string>(),
+            without->observation("Ir").as<std::string>());
+  const std::string stats = with->send_session_parameter("llvm.no_effect_memo_stats", "");
+  const int64_t hits = std::stoll(stats.substr(0, stats.find(' ')));
+  EXPECT_GT(hits, 0) << stats;
+  EXPECT_EQ(without->send_session_parameter("llvm.no_effect_memo_stats", ""), "0 0");
+}
+
 TEST(LlvmRewards, IrInstructionCountOzFollowsCompilerGymsFormula) {
   CGYM_BUNDLED_OR_SKIP(crc32, "crc32");
   auto env = make_env("llvm-ic-v0");

@@ -133,8 +133,8 @@ TEST(LlvmOptEquivalence, CompilerGymStyleCommandLineReplays) {
                  "opt -mem2reg -instcombine -gvn input.bc -o output.bc"};
   env->apply(state);
   EXPECT_EQ(env->commandline(),
-            "opt-19 -passes='function(mem2reg),invalidate<all>,"
-            "function(instcombine<no-verify-fixpoint>),invalidate<all>,function(gvn)' input.bc -o "
+            "opt-19 -passes='function(mem2reg),"
+            "function(instcombine<no-verify-fixpoint>),function(gvn)' input.bc -o "
             "output.bc");
 }
 

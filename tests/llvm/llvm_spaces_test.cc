@@ -219,7 +219,16 @@ TEST(LlvmSpaces, CommandlineRoundTrips) {
   }
   EXPECT_EQ(
       space.to_commandline(std::vector<Action>{space.index("-gvn"), space.index("-globaldce")}),
-      "opt-19 -passes='function(gvn),invalidate<all>,globaldce' input.bc -o output.bc");
+      "opt-19 -passes='function(gvn),globaldce' input.bc -o output.bc");
+  // The actions whose pass reads analyses only when cached start from none.
+  EXPECT_EQ(space.to_commandline(
+                std::vector<Action>{space.index("-licm"), space.index("-attributor-light")}),
+            "opt-19 -passes='function(loop-mssa(licm)),invalidate<all>,attributor-light' input.bc "
+            "-o output.bc");
+  // Command lines of the env before it kept analyses still read back.
+  EXPECT_EQ(space.from_commandline(
+                "opt-19 -passes='function(gvn),invalidate<all>,globaldce' input.bc -o output.bc"),
+            (std::vector<Action>{space.index("-gvn"), space.index("-globaldce")}));
 }
 
 TEST(LlvmSpaces, ParsesCompilerGymAndBareForms) {
