@@ -8,13 +8,9 @@
 
 namespace cgym {
 
-// Each CGYM_ variable below falls back to CompilerGym's COMPILER_GYM_ one
-// (COMPILER_GYM_CACHE, _SITE_DATA, _TRANSIENT_CACHE) when unset or empty.
-
 /// $CGYM_CACHE, else ~/.cache/cgym. Baseline costs and build caches.
 std::filesystem::path cache_dir();
-/// $CGYM_SITE_DATA, else ~/.local/share/cgym. Parsed compiler specs and
-/// downloaded datasets (cgym/remote_datasets.h).
+/// $CGYM_SITE_DATA, else ~/.local/share/cgym. Parsed compiler specs.
 std::filesystem::path site_data_dir();
 /// $CGYM_TRANSIENT_CACHE, else /dev/shm/cgym-$USER where /dev/shm exists,
 /// else the system temp dir. Env working directories.
