@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cgym/errors.h"
+#include "cgym/remote_datasets.h"
 #include "cgym/util.h"
 
 namespace cgym {
@@ -84,6 +85,7 @@ BenchmarkPtr Datasets::benchmark(const std::string& uri_text) const {
 std::vector<std::string> Datasets::benchmark_uris(size_t limit) const {
   std::vector<std::string> out;
   for (const auto& d : datasets_) {
+    if (needs_install(*d)) continue;
     const uint64_t n = d->size();
     if (n == 0) continue;
     for (uint64_t i = 0; i < n; ++i) {
@@ -97,7 +99,7 @@ std::vector<std::string> Datasets::benchmark_uris(size_t limit) const {
 BenchmarkPtr Datasets::random_benchmark(Rng& rng) const {
   std::vector<const Dataset*> drawable;
   for (const auto& ds : datasets_) {
-    if (ds->enumerable()) drawable.push_back(ds.get());
+    if (ds->enumerable() && !needs_install(*ds)) drawable.push_back(ds.get());
   }
   if (drawable.empty()) throw LookupError("no datasets to draw a benchmark from");
   std::uniform_int_distribution<size_t> d(0, drawable.size() - 1);

@@ -1,5 +1,7 @@
 #include "internal/logging.h"
 
+#include "internal/paths.h"
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 #include <cstdlib>
@@ -7,12 +9,16 @@
 
 namespace cgym {
 
+int debug_level_from_env() {
+  const std::string v = setting_from_env("DEBUG");
+  const int level = v.empty() ? 0 : std::atoi(v.c_str());
+  return level < 0 ? 0 : level;
+}
+
 spdlog::logger& logger() {
   static std::shared_ptr<spdlog::logger> instance = [] {
     auto l = spdlog::stderr_color_mt("cgym");
-    int level = 0;
-    if (const char* v = std::getenv("CGYM_DEBUG")) level = std::atoi(v);
-    switch (level <= 0 ? 0 : level) {
+    switch (debug_level_from_env()) {
       case 0:
         l->set_level(spdlog::level::warn);
         break;

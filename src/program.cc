@@ -185,6 +185,14 @@ void append_tagged(std::vector<ValidationIssue>& out, std::vector<ValidationIssu
 ProcessResult run_with_env(const Benchmark& benchmark, const fs::path& executable,
                            const fs::path& cwd, std::map<std::string, std::string> env,
                            double timeout_factor) {
+  // Files the program expects in its working directory (metadata
+  // "run_files": {name: contents}, e.g. cBench's _finfo_dataset).
+  if (const auto& m = benchmark.data().metadata; m.contains("run_files")) {
+    for (const auto& [name, contents] : m["run_files"].items()) {
+      if (name.empty() || name.find('/') != std::string::npos || name == "..") continue;
+      write_file_atomic(cwd / name, contents.get<std::string>());
+    }
+  }
   ProcessOptions o;
   o.argv = {fs::absolute(executable).string()};
   for (const auto& a : benchmark.data().run_args) o.argv.push_back(a);

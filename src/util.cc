@@ -45,14 +45,24 @@ std::string user_name() {
 
 }  // namespace
 
+std::string setting_from_env(const std::string& name) {
+  if (auto v = env_or_empty(("CGYM_" + name).c_str()); !v.empty()) return v;
+  return env_or_empty(("COMPILER_GYM_" + name).c_str());
+}
+
 fs::path cache_dir() {
-  if (auto v = env_or_empty("CGYM_CACHE"); !v.empty()) return v;
+  if (auto v = setting_from_env("CACHE"); !v.empty()) return v;
   return home_dir() / ".cache" / "cgym";
 }
 
 fs::path site_data_dir() {
-  if (auto v = env_or_empty("CGYM_SITE_DATA"); !v.empty()) return v;
+  if (auto v = setting_from_env("SITE_DATA"); !v.empty()) return v;
   return home_dir() / ".local" / "share" / "cgym";
+}
+
+fs::path logs_dir() {
+  if (auto v = setting_from_env("LOGS"); !v.empty()) return v;
+  return home_dir() / ".local" / "share" / "cgym" / "logs";
 }
 
 namespace {
@@ -100,7 +110,7 @@ void make_private_directory(const fs::path& dir, const char* what) {
 }  // namespace
 
 fs::path transient_cache_dir() {
-  if (auto v = env_or_empty("CGYM_TRANSIENT_CACHE"); !v.empty()) return v;
+  if (auto v = setting_from_env("TRANSIENT_CACHE"); !v.empty()) return v;
   std::error_code ec;
   fs::path dir = fs::path("/dev/shm") / ("cgym-" + user_name());
   if (!fs::is_directory("/dev/shm", ec) || access("/dev/shm", W_OK) != 0) {

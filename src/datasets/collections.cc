@@ -4,7 +4,10 @@
 // load benchmark://cgym-v0/crc32 hold the same Benchmark (bitcode plus
 // sources). Function-local statics make creation thread-safe and lazy.
 
+#include <algorithm>
+
 #include "cgym/datasets.h"
+#include "cgym/remote_datasets.h"
 #include "datasets/internal.h"
 
 namespace cgym {
@@ -31,21 +34,38 @@ DatasetPtr clang_v0() {
   return dataset;
 }
 
+// The catalogue's suites that join the `env` ("llvm", "gcc") collection.
+void add_remote(std::vector<DatasetPtr>& out, const std::string& env, ProgramFormat target) {
+  for (const auto& info : dataset_catalogue()) {
+    if (std::find(info.envs.begin(), info.envs.end(), env) != info.envs.end()) {
+      out.push_back(make_remote_dataset(info, target));
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const Datasets> llvm_datasets() {
-  static const std::shared_ptr<const Datasets> datasets =
-      std::make_shared<const Datasets>(std::vector<DatasetPtr>{
-          shared_bundled_dataset(), make_csmith_dataset(ProgramFormat::kLlvmBitcode),
-          make_llvm_stress_dataset(), make_file_dataset(ProgramFormat::kLlvmBitcode), user_v0(),
-          clang_v0()});
+  static const std::shared_ptr<const Datasets> datasets = [] {
+    std::vector<DatasetPtr> all{shared_bundled_dataset(),
+                                make_csmith_dataset(ProgramFormat::kLlvmBitcode),
+                                make_llvm_stress_dataset(),
+                                make_file_dataset(ProgramFormat::kLlvmBitcode),
+                                user_v0(),
+                                clang_v0()};
+    add_remote(all, "llvm", ProgramFormat::kLlvmBitcode);
+    return std::make_shared<const Datasets>(std::move(all));
+  }();
   return datasets;
 }
 
 std::shared_ptr<const Datasets> gcc_datasets() {
-  static const std::shared_ptr<const Datasets> datasets = std::make_shared<const Datasets>(
-      std::vector<DatasetPtr>{shared_bundled_dataset(), make_csmith_dataset(ProgramFormat::kC),
-                              make_file_dataset(ProgramFormat::kC), user_v0(), clang_v0()});
+  static const std::shared_ptr<const Datasets> datasets = [] {
+    std::vector<DatasetPtr> all{shared_bundled_dataset(), make_csmith_dataset(ProgramFormat::kC),
+                                make_file_dataset(ProgramFormat::kC), user_v0(), clang_v0()};
+    add_remote(all, "gcc", ProgramFormat::kC);
+    return std::make_shared<const Datasets>(std::move(all));
+  }();
   return datasets;
 }
 
