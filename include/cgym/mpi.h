@@ -206,6 +206,10 @@ class VectorEnv {
   struct Impl;
 
  private:
+  void check_id(int env_id) const;
+  void send_ops(const std::vector<std::vector<std::pair<int, Action>>>& per_rank, bool reset);
+  std::vector<BatchResult> collect(int n);
+
   VectorEnvOptions options_;
   bool controller_ = false;
   int outstanding_ = 0;
