@@ -127,6 +127,9 @@ void add_replay_command(CLI::App& app) {
       "  cat states.csv | cgym replay -\n"
       "  mpirun -n 4 cgym replay states.csv --output replayed.csv");
   cmd->callback([o] {
+    if (o->output.resume && o->output.path.empty()) {
+      throw InvalidArgument("replay --resume needs --output CSV (the file to resume)");
+    }
     Distributed dist(o->dist, "replay");
     dist.guard([&] {
       if (dist.active() && o->path == "-") {
@@ -236,6 +239,9 @@ void add_validate_command(CLI::App& app) {
       "  cat states.csv | cgym validate -\n"
       "  mpirun -n 4 cgym validate states.csv --output valid.csv");
   cmd->callback([o] {
+    if (o->output.resume && o->output.path.empty()) {
+      throw InvalidArgument("validate --resume needs --output CSV (the file to resume)");
+    }
     Distributed dist(o->dist, "validate");
     dist.guard([&] {
       if (dist.active() && o->path == "-") {
