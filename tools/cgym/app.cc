@@ -7,6 +7,7 @@
 
 #include "cgym/cgym.h"
 #include "cgym/commands.h"
+#include "cgym/distributed.h"
 
 namespace cgym::cli {
 
@@ -69,6 +70,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const std::exception& e) {
+    if (quiet_rank()) return 1;  // under MPI, rank 0 reports the job's errors
     std::cout.flush();
     std::cerr << "cgym: error: " << e.what() << "\n";
     return 1;

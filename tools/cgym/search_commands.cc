@@ -2,13 +2,16 @@
 // library (cgym/search.h). They add what a person at a terminal needs:
 // progress, the comparison with -Oz, and result files.
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "cgym/cgym.h"
 #include "cgym/commands.h"
 #include "cgym/common.h"
+#include "cgym/distributed.h"
 #include "cgym/search.h"
 
 namespace cgym::cli {
@@ -66,6 +69,45 @@ void print_written(const std::string& dir) {
             << dir << "\n";
 }
 
+nlohmann::json result_to_wire(const SearchResult& r) {
+  auto progress = nlohmann::json::array();
+  for (const auto& p : r.progress) {
+    progress.push_back(
+        {p.seconds, p.episodes, p.steps, p.best_reward, p.fraction_done ? *p.fraction_done : -1.0});
+  }
+  return {{"env_id", r.env_id},
+          {"benchmark", r.benchmark},
+          {"reward_space", r.reward_space},
+          {"best_actions", r.best_actions},
+          {"best_action_names", r.best_action_names},
+          {"best_reward", r.best_reward},
+          {"best_commandline", r.best_commandline},
+          {"episodes", r.episodes},
+          {"steps", r.steps},
+          {"seconds", r.seconds},
+          {"progress", progress}};
+}
+
+SearchResult result_from_wire(const nlohmann::json& j) {
+  SearchResult r;
+  r.env_id = j["env_id"];
+  r.benchmark = j["benchmark"];
+  r.reward_space = j["reward_space"];
+  r.best_actions = j["best_actions"].get<std::vector<Action>>();
+  r.best_action_names = j["best_action_names"].get<std::vector<std::string>>();
+  r.best_reward = j["best_reward"];
+  r.best_commandline = j["best_commandline"];
+  r.episodes = j["episodes"];
+  r.steps = j["steps"];
+  r.seconds = j["seconds"];
+  for (const auto& p : j["progress"]) {
+    SearchProgress s{.seconds = p[0], .episodes = p[1], .steps = p[2], .best_reward = p[3]};
+    if (p[4].get<double>() >= 0) s.fraction_done = p[4].get<double>();
+    r.progress.push_back(s);
+  }
+  return r;
+}
+
 }  // namespace
 
 void add_random_search_command(CLI::App& app) {
@@ -76,8 +118,9 @@ void add_random_search_command(CLI::App& app) {
     std::string env_id, benchmark, reward, output_dir;
     double runtime = 0;
     uint64_t steps = 0;
-    int patience = 5, nproc = 1, episode_length = 0;
+    int patience = 5, nproc = 1, episode_length = 0, searches = 0;
     uint64_t seed = 0;
+    DistributedOptions dist;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("--env", o->env_id, "The env id (see 'cgym envs')")->required();
@@ -102,45 +145,119 @@ void add_random_search_command(CLI::App& app) {
                   "Where to write best_actions.txt, best_commandline.txt, progress.csv, "
                   "results.json (created)")
       ->required();
+  cmd->add_option("--searches", o->searches,
+                  "Independent searches, each with the whole budget; search k's agents use "
+                  "seeds S+k*nproc+i, and the best result is kept (default 1, or one per MPI "
+                  "rank); they are handed out to the MPI ranks")
+      ->check(positive_integer());
+  add_distributed_options(cmd, o->dist);
   cmd->footer(
       "Give --runtime, --steps or both (the search stops at the first limit reached).\n"
       "Examples:\n"
       "  cgym random-search --env llvm-ic-v0 --benchmark cgym-v0/crc32 --runtime 60 --nproc 2 "
       "--output-dir crc32-search\n"
       "  cgym random-search --env llvm-codesize-v0 --benchmark cgym-v0/qsort --steps 5000 "
-      "--seed 7 --output-dir out");
+      "--seed 7 --output-dir out\n"
+      "  mpirun -n 8 cgym random-search --env llvm-ic-v0 --benchmark cgym-v0/qsort --steps 5000 "
+      "--searches 32 --output-dir out");
   cmd->callback([o] {
     if (o->runtime <= 0 && o->steps == 0) {
       throw InvalidArgument("random-search needs a budget: --runtime SECONDS, --steps N, or both");
     }
-    prepare_output_dir(o->output_dir);
-    EnvPtr env = make_and_reset(o->env_id, o->benchmark, o->reward, "random-search");
-    ProgressReporter progress("random-search");
-    RandomSearchOptions options{.runtime_seconds = o->runtime,
-                                .steps = o->steps,
-                                .patience = o->patience,
-                                .episode_length = o->episode_length,
-                                .nproc = o->nproc,
-                                .seed = o->seed,
-                                .on_progress = [&](const SearchProgress& p) { progress.update(p); },
-                                .progress_interval_seconds = stderr_is_terminal() ? 0.25 : 1.0};
-    SearchResult result = random_search(*env, options);
-    progress.clear();
-    auto comparisons = baselines_after(*env, result);
-    nlohmann::json extra = {{"baselines", to_json(comparisons)},
-                            {"options",
-                             {{"runtime", o->runtime},
-                              {"steps", o->steps},
-                              {"patience", o->patience},
-                              {"nproc", o->nproc},
-                              {"seed", o->seed},
-                              {"episode_length", o->episode_length}}}};
-    write_search_outputs(o->output_dir, result, extra);
-    std::cout << "Searched " << result.benchmark << " with " << o->nproc << " agent"
-              << (o->nproc == 1 ? "" : "s") << ": " << result.episodes << " episodes, "
-              << result.steps << " steps in " << format_seconds(result.seconds) << "\n";
-    print_summary(result, comparisons);
-    print_written(o->output_dir);
+    Distributed dist(o->dist, "random-search");
+    dist.guard([&] {
+      if (dist.root()) prepare_output_dir(o->output_dir);
+      EnvPtr env = make_and_reset(o->env_id, o->benchmark, o->reward, "random-search");
+      const int searches = o->searches > 0 ? o->searches : dist.size();
+      auto options_for = [&](size_t k, std::function<void(const SearchProgress&)> on_progress) {
+        return RandomSearchOptions{.runtime_seconds = o->runtime,
+                                   .steps = o->steps,
+                                   .patience = o->patience,
+                                   .episode_length = o->episode_length,
+                                   .nproc = o->nproc,
+                                   .seed = o->seed + k * static_cast<uint64_t>(o->nproc),
+                                   .on_progress = std::move(on_progress),
+                                   .progress_interval_seconds = stderr_is_terminal() ? 0.25 : 1.0};
+      };
+      SearchResult result;
+      if (searches == 1 && !dist.active()) {
+        ProgressReporter progress("random-search");
+        result = random_search(
+            *env, options_for(0, [&](const SearchProgress& p) { progress.update(p); }));
+        progress.clear();
+      } else {
+        // One search per item; each item's result depends only on its seed.
+        std::vector<size_t> items(static_cast<size_t>(searches));
+        std::vector<std::string> labels;
+        for (int k = 0; k < searches; ++k) {
+          items[static_cast<size_t>(k)] = static_cast<size_t>(k);
+          labels.push_back("search " + std::to_string(k) + " (seed " +
+                           std::to_string(o->seed + k * static_cast<uint64_t>(o->nproc)) + ")");
+        }
+        std::optional<std::pair<size_t, SearchResult>> best;
+        uint64_t episodes = 0, steps = 0;
+        int failed = 0;
+        std::string first_error;
+        const auto start = std::chrono::steady_clock::now();
+        dist.run(
+            items, labels,
+            [&](size_t k) {
+              EnvPtr e = env->fork();
+              return result_to_wire(random_search(*e, options_for(k, {}))).dump();
+            },
+            [&](size_t k, int rank, bool ok, const std::string& payload) {
+              if (!ok) {
+                ++failed;
+                if (first_error.empty()) first_error = labels[k] + ": " + payload;
+                return;
+              }
+              SearchResult r = result_from_wire(nlohmann::json::parse(payload));
+              episodes += r.episodes;
+              steps += r.steps;
+              std::cout << "search " << k << " (rank " << rank << "): best reward "
+                        << format_reward(r.best_reward) << " after " << r.best_actions.size()
+                        << " actions, " << r.episodes << " episodes" << std::endl;
+              if (!best || r.best_reward > best->second.best_reward ||
+                  (r.best_reward == best->second.best_reward && k < best->first)) {
+                best.emplace(k, std::move(r));
+              }
+            });
+        if (!dist.root()) return;
+        if (!best) throw Error("every search failed; the first: " + first_error);
+        if (failed) {
+          std::cerr << "cgym: error: " << failed << " of " << searches
+                    << " searches failed; the first: " << first_error << "\n";
+          set_exit_code(1);
+        }
+        result = std::move(best->second);
+        result.episodes = episodes;
+        result.steps = steps;
+        result.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      }
+      auto comparisons = baselines_after(*env, result);
+      nlohmann::json extra = {{"baselines", to_json(comparisons)},
+                              {"options",
+                               {{"runtime", o->runtime},
+                                {"steps", o->steps},
+                                {"patience", o->patience},
+                                {"nproc", o->nproc},
+                                {"seed", o->seed},
+                                {"searches", searches},
+                                {"ranks", dist.size()},
+                                {"episode_length", o->episode_length}}}};
+      write_search_outputs(o->output_dir, result, extra);
+      std::cout << "Searched " << result.benchmark << " with " << o->nproc << " agent"
+                << (o->nproc == 1 ? "" : "s");
+      if (searches > 1 || dist.active()) {
+        std::cout << " in each of " << searches << " searches on " << dist.size() << " rank"
+                  << (dist.size() == 1 ? "" : "s");
+      }
+      std::cout << ": " << result.episodes << " episodes, " << result.steps << " steps in "
+                << format_seconds(result.seconds) << "\n";
+      print_summary(result, comparisons);
+      print_written(o->output_dir);
+    });
   });
 }
 
@@ -199,19 +316,28 @@ void add_greedy_command(CLI::App& app) {
   });
 }
 
+namespace {
+
+struct EvalOptions {
+  std::string policy, dataset, env_id = "llvm-ic-v0", output = "states.csv", action_space;
+  int replays = 3;
+  int64_t limit = -1;
+  double budget = 0;
+  uint64_t steps = 0;
+  int nproc = 1, patience = 5;
+  uint64_t seed = 0;
+  bool resume = false;
+  DistributedOptions dist;
+};
+
+void run_eval(EvalOptions& o, Distributed& dist);
+
+}  // namespace
+
 void add_eval_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "eval", "Run a search on every benchmark of a dataset and report the geomean reward");
-  struct Options {
-    std::string policy, dataset, env_id = "llvm-ic-v0", output = "states.csv", action_space;
-    int replays = 3;
-    int64_t limit = -1;
-    double budget = 0;
-    uint64_t steps = 0;
-    int nproc = 1, patience = 5;
-    uint64_t seed = 0;
-  };
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<EvalOptions>();
   cmd->add_option("--policy", o->policy, "random, greedy or hill_climb")
       ->required()
       ->check(CLI::IsMember({"random", "greedy", "hill_climb"}));
@@ -251,129 +377,271 @@ void add_eval_command(CLI::App& app) {
       "Examples:\n"
       "  cgym eval --policy greedy --dataset cgym-v0 --output greedy.csv\n"
       "  cgym eval --policy random --dataset cgym-v0 --budget 10 --nproc 2 --output random.csv\n"
-      "  cgym eval --policy hill_climb --env llvm-codesize-v0 --dataset cgym-v0 --limit 5");
+      "  cgym eval --policy hill_climb --env llvm-codesize-v0 --dataset cgym-v0 --limit 5\n"
+      "  mpirun -n 8 cgym eval --policy greedy --dataset cgym-v0 --output greedy.csv\n"
+      "  cgym eval --policy greedy --dataset cgym-v0 --output greedy.csv --resume");
+  cmd->add_flag("--resume", o->resume,
+                "Keep the rows already in --output and evaluate only the benchmarks missing "
+                "from it (after an interrupted run)");
+  add_distributed_options(cmd, o->dist);
   cmd->callback([o] {
-    EnvPtr env = make(o->env_id);
-    if (!o->action_space.empty()) env->reset({.action_space = o->action_space});
-    const std::string reward = require_reward_space(*env, "eval");
-    DatasetPtr dataset = env->datasets().dataset(o->dataset);
-    if (!dataset->enumerable()) {
-      throw InvalidArgument("dataset " + dataset->name() +
-                            " cannot list its benchmarks, so it cannot be evaluated");
-    }
-    uint64_t n = dataset->size();
-    const bool infinite = is_infinite(*dataset);
-    if (infinite && o->limit < 0) {
-      throw InvalidArgument("dataset " + dataset->name() +
-                            " is a generator with infinitely many benchmarks; give --limit N");
-    }
-    if (!infinite && n == 0) {
-      throw InvalidArgument("dataset " + dataset->name() + " has no benchmarks");
-    }
-    if (infinite || (o->limit >= 0 && static_cast<uint64_t>(o->limit) < n)) {
-      n = static_cast<uint64_t>(o->limit);
-    }
-    if (o->policy == "random" && o->budget <= 0 && o->steps == 0) o->budget = 10;
-
-    std::vector<EnvState> states;
-    std::vector<double> rewards;
-    double walltime = 0;
-    int failures = 0, non_deterministic = 0, mismatches = 0;
-    std::cout << "Evaluating policy " << o->policy << " on " << n << " benchmarks of "
-              << dataset->name() << " with " << o->env_id << " (reward " << reward << ")\n";
-    for (uint64_t i = 0; i < n; ++i) {
-      const std::string uri = dataset->benchmark_uri(i);
-      const std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(n) + "] ";
-      try {
-        env->reset({.benchmark = uri});
-        SearchResult result;
-        ProgressReporter progress(tag + uri, o->policy == "random", /*min_interval_seconds=*/5);
-        auto on_step = [&](const ActionScore&, const SearchProgress& p) { progress.update(p); };
-        if (o->policy == "random") {
-          result = random_search(
-              *env, {.runtime_seconds = o->budget,
-                     .steps = o->steps,
-                     .patience = o->patience,
-                     .nproc = o->nproc,
-                     .seed = o->seed,
-                     .on_progress = [&](const SearchProgress& p) { progress.update(p); },
-                     .progress_interval_seconds = stderr_is_terminal() ? 0.25 : 1.0});
-        } else if (o->policy == "greedy") {
-          result = greedy_search(*env, {.steps = static_cast<int>(o->steps),
-                                        .runtime_seconds = o->budget,
-                                        .on_step = on_step});
-        } else {
-          result = hill_climb(*env, {.steps = o->steps ? static_cast<int>(o->steps) : 100,
-                                     .runtime_seconds = o->budget,
-                                     .seed = o->seed,
-                                     .on_step = on_step});
-        }
-        progress.clear();
-        if (o->replays > 0) check_reproducibility(*env, result, o->replays);
-        EnvState state = result.state();
-        states.push_back(state);
-        rewards.push_back(result.best_reward);
-        walltime += result.seconds;
-        write_state_csv_file(o->output, states);
-        std::cout << tag << uri << "  reward " << format_reward(result.best_reward) << "  "
-                  << result.best_actions.size() << " actions  " << format_seconds(result.seconds);
-        const std::string verdict = result.reproducibility();
-        if (verdict == "non-deterministic") {
-          ++non_deterministic;
-          const auto& nd = *result.validation->non_deterministic;
-          std::cout << "  NONDET: " << nd.rewards.size() << " replays gave "
-                    << format_reward(nd.min_reward) << " to " << format_reward(nd.max_reward)
-                    << " (spread " << format_reward(nd.spread()) << ")";
-          if (!nd.actions.empty()) {
-            std::cout << "; non-deterministic actions:";
-            for (const auto& a : nd.actions) std::cout << " " << a;
-          }
-        } else if (verdict == "mismatch" || verdict == "failed") {
-          ++mismatches;
-          std::cout << "  REPLAY " << (verdict == "mismatch" ? "MISMATCH" : "FAILED") << ": "
-                    << result.validation->errors.front().details;
-        }
-        std::cout << std::endl;
-      } catch (const std::exception& e) {
-        ++failures;
-        std::cout << tag << uri << "  error: " << e.what() << std::endl;
-      }
-    }
-    if (states.empty()) write_state_csv_file(o->output, states);
-    std::cout << "Geomean " << reward << ": " << format_reward(geomean(rewards)) << " over "
-              << rewards.size() << " benchmarks";
-    if (!rewards.empty()) {
-      std::cout << " (mean walltime " << format_seconds(walltime / rewards.size()) << ")";
-    }
-    std::cout << "\n";
-    if (std::any_of(rewards.begin(), rewards.end(), [](double r) { return !(r > 0); })) {
-      std::cout << "(the geomean is 0 because some rewards are <= 0, as CompilerGym "
-                   "computes it)\n";
-    }
-    if (non_deterministic) {
-      std::cout << non_deterministic << " of " << rewards.size()
-                << " results are non-deterministic (their replays gave different rewards)";
-      for (const auto& space : env->action_spaces()) {
-        if (std::all_of(space.actions().begin(), space.actions().end(),
-                        [](const ActionInfo& a) { return a.deterministic; })) {
-          std::cout << "; search with --action-space " << space.name()
-                    << " for results that replay exactly";
-          break;
-        }
-      }
-      std::cout << "\n";
-    }
-    std::cout << "Wrote " << states.size() << " states to " << o->output << "\n";
-    if (mismatches > 0) {
-      std::cerr << "cgym: error: " << mismatches << " of " << n
-                << " results did not replay to their reward\n";
-      set_exit_code(1);
-    }
-    if (failures > 0) {
-      std::cerr << "cgym: error: " << failures << " of " << n << " benchmarks failed\n";
-      set_exit_code(1);
-    }
+    Distributed dist(o->dist, "eval");
+    dist.guard([&] { run_eval(*o, dist); });
   });
 }
+
+namespace {
+
+// One benchmark's search, as a JSON payload (it may cross ranks).
+std::string eval_one(const EvalOptions& o, Env& env, const std::string& uri, const std::string& tag,
+                     bool show_progress) {
+  try {
+    env.reset({.benchmark = uri});
+    SearchResult result;
+    ProgressReporter progress(tag + uri, o.policy == "random", /*min_interval_seconds=*/5);
+    auto update = [&](const SearchProgress& p) {
+      if (show_progress) progress.update(p);
+    };
+    auto on_step = [&](const ActionScore&, const SearchProgress& p) { update(p); };
+    if (o.policy == "random") {
+      result = random_search(env, {.runtime_seconds = o.budget,
+                                   .steps = o.steps,
+                                   .patience = o.patience,
+                                   .nproc = o.nproc,
+                                   .seed = o.seed,
+                                   .on_progress = update,
+                                   .progress_interval_seconds = stderr_is_terminal() ? 0.25 : 1.0});
+    } else if (o.policy == "greedy") {
+      result = greedy_search(
+          env,
+          {.steps = static_cast<int>(o.steps), .runtime_seconds = o.budget, .on_step = on_step});
+    } else {
+      result = hill_climb(env, {.steps = o.steps ? static_cast<int>(o.steps) : 100,
+                                .runtime_seconds = o.budget,
+                                .seed = o.seed,
+                                .on_step = on_step});
+    }
+    progress.clear();
+    if (o.replays > 0) check_reproducibility(env, result, o.replays);
+    EnvState state = result.state();
+    nlohmann::json j = {{"ok", true},
+                        {"benchmark", state.benchmark},
+                        {"walltime", state.walltime},
+                        {"commandline", state.commandline},
+                        {"best_reward", result.best_reward},
+                        {"actions", result.best_actions.size()},
+                        {"steps", result.steps},
+                        {"seconds", result.seconds}};
+    if (state.reward) j["reward"] = *state.reward;
+    // What the replays found, for rank 0 to print and count.
+    const std::string verdict = result.reproducibility();
+    j["reproducibility"] = verdict;
+    if (verdict == "non-deterministic") {
+      const auto& nd = *result.validation->non_deterministic;
+      j["non_deterministic"] = {{"replays", nd.rewards.size()},
+                                {"min_reward", nd.min_reward},
+                                {"max_reward", nd.max_reward},
+                                {"spread", nd.spread()},
+                                {"actions", nd.actions}};
+    } else if (verdict == "mismatch" || verdict == "failed") {
+      j["mismatch"] = result.validation->errors.empty() ? std::string()
+                                                        : result.validation->errors.front().details;
+    }
+    return j.dump();
+  } catch (const std::exception& e) {
+    return nlohmann::json{{"ok", false}, {"error", e.what()}}.dump();
+  }
+}
+
+void run_eval(EvalOptions& opt, Distributed& dist) {
+  const EvalOptions& o = opt;
+  EnvPtr env = make(o.env_id);
+  if (!o.action_space.empty()) env->reset({.action_space = o.action_space});
+  const std::string reward = require_reward_space(*env, "eval");
+  DatasetPtr dataset = env->datasets().dataset(o.dataset);
+  if (!dataset->enumerable()) {
+    throw InvalidArgument("dataset " + dataset->name() +
+                          " cannot list its benchmarks, so it cannot be evaluated");
+  }
+  uint64_t n = dataset->size();
+  const bool infinite = is_infinite(*dataset);
+  if (infinite && o.limit < 0) {
+    throw InvalidArgument("dataset " + dataset->name() +
+                          " is a generator with infinitely many benchmarks; give --limit N");
+  }
+  if (!infinite && n == 0) {
+    throw InvalidArgument("dataset " + dataset->name() + " has no benchmarks");
+  }
+  if (infinite || (o.limit >= 0 && static_cast<uint64_t>(o.limit) < n)) {
+    n = static_cast<uint64_t>(o.limit);
+  }
+  if (opt.policy == "random" && opt.budget <= 0 && opt.steps == 0) opt.budget = 10;
+
+  std::vector<std::string> uris;
+  for (uint64_t i = 0; i < n; ++i) uris.push_back(dataset->benchmark_uri(i));
+
+  // The CSV is rows in benchmark order (resumed and new alike), rewritten
+  // atomically after each result, so that it is valid at every moment.
+  std::vector<std::optional<EnvState>> rows(n);
+  std::vector<EnvState> extra;  // rows of --resume for benchmarks not in this run
+  size_t resumed = 0;
+  if (o.resume && dist.root() && std::filesystem::exists(o.output)) {
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < uris.size(); ++i) index.emplace(uris[i], i);
+    for (auto& s : read_state_csv_file(o.output)) {
+      auto it = index.find(s.benchmark);
+      if (it == index.end()) {
+        extra.push_back(std::move(s));
+      } else if (!rows[it->second]) {
+        rows[it->second] = std::move(s);
+        ++resumed;
+      }
+    }
+  }
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < n; ++i) {
+    if (!rows[i]) todo.push_back(i);
+  }
+  auto write_rows = [&] {
+    std::vector<EnvState> out;
+    for (const auto& r : rows) {
+      if (r) out.push_back(*r);
+    }
+    out.insert(out.end(), extra.begin(), extra.end());
+    write_state_csv_file(o.output, out);
+  };
+
+  int failures = 0, non_deterministic = 0, mismatches = 0;
+  double walltime = 0;
+  size_t finished = 0;
+  std::unique_ptr<ProgressReporter> overall;
+  if (dist.root()) {
+    std::cout << "Evaluating policy " << o.policy << " on " << n << " benchmarks of "
+              << dataset->name() << " with " << o.env_id << " (reward " << reward << ")";
+    if (dist.active()) std::cout << " on " << dist.size() << " MPI ranks";
+    std::cout << "\n";
+    if (o.resume) {
+      std::cout << "Resuming: " << resumed << " benchmarks already in " << o.output << ", "
+                << todo.size() << " to go\n";
+    }
+    write_rows();
+    if (dist.active()) overall = std::make_unique<ProgressReporter>("eval", false, 5.0);
+  }
+  dist.set_stop_note("the results so far are in " + o.output +
+                     "; rerun the same command with "
+                     "--resume to evaluate only the missing benchmarks");
+
+  EnvPtr work_env = make(o.env_id);  // used by one item at a time
+  if (!o.action_space.empty()) work_env->reset({.action_space = o.action_space});
+  SearchProgress p;
+  const auto start = std::chrono::steady_clock::now();
+  dist.run(
+      todo, uris,
+      [&](size_t i) {
+        const std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(n) + "] ";
+        return eval_one(o, *work_env, uris[i], tag, !dist.active());
+      },
+      [&](size_t i, int rank, bool ok, const std::string& payload) {
+        const std::string tag = "[" + std::to_string(i + 1) + "/" + std::to_string(n) + "] ";
+        const std::string where = dist.active() ? "  (rank " + std::to_string(rank) + ")" : "";
+        nlohmann::json j;
+        if (ok) j = nlohmann::json::parse(payload);
+        if (overall) overall->clear();
+        ++finished;
+        if (!ok || !j.value("ok", false)) {
+          ++failures;
+          std::cout << tag << uris[i]
+                    << "  error: " << (ok ? j.value("error", std::string("?")) : payload) << where
+                    << std::endl;
+        } else {
+          EnvState state;
+          state.benchmark = j["benchmark"].get<std::string>();
+          if (j.contains("reward")) state.reward = j["reward"].get<double>();
+          state.walltime = j["walltime"].get<double>();
+          state.commandline = j["commandline"].get<std::string>();
+          rows[i] = state;
+          walltime += j["seconds"].get<double>();
+          write_rows();
+          std::cout << tag << uris[i] << "  reward "
+                    << format_reward(j["best_reward"].get<double>()) << "  "
+                    << j["actions"].get<size_t>() << " actions  "
+                    << format_seconds(j["seconds"].get<double>());
+          const std::string verdict = j.value("reproducibility", std::string());
+          if (verdict == "non-deterministic") {
+            ++non_deterministic;
+            const auto& nd = j["non_deterministic"];
+            std::cout << "  NONDET: " << nd["replays"].get<size_t>() << " replays gave "
+                      << format_reward(nd["min_reward"].get<double>()) << " to "
+                      << format_reward(nd["max_reward"].get<double>()) << " (spread "
+                      << format_reward(nd["spread"].get<double>()) << ")";
+            const auto actions = nd["actions"].get<std::vector<std::string>>();
+            if (!actions.empty()) {
+              std::cout << "; non-deterministic actions:";
+              for (const auto& a : actions) std::cout << " " << a;
+            }
+          } else if (verdict == "mismatch" || verdict == "failed") {
+            ++mismatches;
+            std::cout << "  REPLAY " << (verdict == "mismatch" ? "MISMATCH" : "FAILED") << ": "
+                      << j.value("mismatch", std::string());
+          }
+          std::cout << where << std::endl;
+          p.steps += j["steps"].get<uint64_t>();
+          p.best_reward = std::max(p.best_reward, j["best_reward"].get<double>());
+        }
+        if (overall) {
+          p.seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          p.episodes = finished;
+          p.fraction_done = static_cast<double>(finished) / static_cast<double>(todo.size());
+          overall->update(p);
+        }
+      });
+  if (!dist.root()) return;
+  if (overall) overall->clear();
+  std::vector<double> rewards;
+  size_t written = extra.size();
+  for (const auto& r : rows) {
+    if (!r) continue;
+    ++written;
+    rewards.push_back(r->reward.value_or(0.0));
+  }
+  std::cout << "Geomean " << reward << ": " << format_reward(geomean(rewards)) << " over "
+            << rewards.size() << " benchmarks";
+  const size_t computed = rewards.size() - resumed;
+  if (computed > 0) {
+    std::cout << " (mean walltime " << format_seconds(walltime / static_cast<double>(computed))
+              << ")";
+  }
+  std::cout << "\n";
+  if (std::any_of(rewards.begin(), rewards.end(), [](double r) { return !(r > 0); })) {
+    std::cout << "(the geomean is 0 because some rewards are <= 0, as CompilerGym "
+                 "computes it)\n";
+  }
+  if (non_deterministic) {
+    std::cout << non_deterministic << " of " << computed
+              << " results are non-deterministic (their replays gave different rewards)";
+    for (const auto& space : env->action_spaces()) {
+      if (std::all_of(space.actions().begin(), space.actions().end(),
+                      [](const ActionInfo& a) { return a.deterministic; })) {
+        std::cout << "; search with --action-space " << space.name()
+                  << " for results that replay exactly";
+        break;
+      }
+    }
+    std::cout << "\n";
+  }
+  std::cout << "Wrote " << written << " states to " << o.output << "\n";
+  if (mismatches > 0) {
+    std::cerr << "cgym: error: " << mismatches << " of " << todo.size()
+              << " results did not replay to their reward\n";
+    set_exit_code(1);
+  }
+  if (failures > 0) {
+    std::cerr << "cgym: error: " << failures << " of " << todo.size() << " benchmarks failed\n";
+    set_exit_code(1);
+  }
+}
+
+}  // namespace
 
 }  // namespace cgym::cli
