@@ -257,7 +257,7 @@ constexpr RemovedPass kRemoved[] = {
 // reproduced on the bundled programs); unify-loop-exits crashes in some
 // runs only (the stress campaign).
 constexpr NonDeterministicPass kNonDeterministic[] = {
-    {"-gvn-hoist", "use-list order"}, {"-mergefunc", "IR"},           {"-newgvn", "use-list order"},
+    {"-gvn-hoist", "use-list order"}, {"-mergefunc", "IR"},           {"-newgvn", "IR"},
     {"-slp-vectorizer", "IR"},        {"-unify-loop-exits", "crash"},
 };
 
