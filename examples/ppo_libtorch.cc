@@ -18,9 +18,10 @@
 // Same-seed runs: the weights, the sampling, the benchmark order and the
 // order of the VectorEnv's results are all seeded or fixed, but a few LLVM 19
 // passes give a different module from run to run (heap addresses; see
-// docs/llvm-actions.md), so two runs over all 132 passes drift apart once a
-// policy samples one of them. With --deterministic (the action space
-// PassesLlvm19Deterministic) two runs with the same seed write the same curve.
+// docs/llvm-actions.md), so two runs over all 132 passes can drift apart once
+// a policy samples one of them where it varies. With --deterministic (the
+// action space PassesLlvm19Deterministic) two runs with the same seed write
+// the same curve.
 //
 // The reward is IrInstructionCountOz, so an episode's return is the
 // instruction count reduction relative to -Oz's: 1.0 matches -Oz.

@@ -122,11 +122,17 @@ def build_bundled(names, work, clang, link):
         objs = []
         for s in m["sources"]:
             o = work / ("%s.%s.bc" % (name, s))
+            if o.exists() and o.stat().st_mtime >= (src / s).stat().st_mtime:
+                objs.append(str(o))
+                continue
             r = run([clang] + BITCODE_FLAGS + ["-I", str(src), str(src / s), "-o", str(o)])
             if r.returncode:
                 raise SystemExit("clang failed on %s: %s" % (s, r.stderr.decode()))
             objs.append(str(o))
         bc = work / ("%s.bc" % name)
+        if bc.exists() and bc.stat().st_mtime >= max(Path(o).stat().st_mtime for o in objs):
+            out.append(("cgym-v0/" + name, bc))
+            continue
         r = run([link] + objs + ["-o", str(bc)])
         if r.returncode:
             raise SystemExit("llvm-link failed on %s: %s" % (name, r.stderr.decode()))
@@ -139,6 +145,10 @@ def build_csmith(seeds, work, clang, csmith):
     out = []
     for seed in seeds:
         c = work / ("csmith-%d.c" % seed)
+        bc = work / ("csmith-%d.bc" % seed)
+        if bc.exists():  # a rerun with the same --out keeps its programs
+            out.append(("csmith/%d" % seed, bc))
+            continue
         r = run([csmith, "--seed", str(seed), "--max-funcs", "24", "--max-block-depth", "4"])
         if r.returncode:
             continue

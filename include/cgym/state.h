@@ -51,8 +51,9 @@ std::vector<EnvState> read_state_csv_file(const std::string& path);
 struct NonDeterminism {
   /// The reward of each replay, first replay first (each in a fresh session).
   std::vector<double> rewards;
-  /// The smallest and largest of them.
+  /// The smallest of them.
   double min_reward = 0.0;
+  /// The largest of them.
   double max_reward = 0.0;
   /// The names of the state's actions that the action space marks
   /// non-deterministic (ActionInfo::deterministic false), each once, in the
