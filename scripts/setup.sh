@@ -16,6 +16,7 @@ PACKAGES=(
   python3-dev pybind11-dev python3-numpy python3-pytest python3-networkx python3-torch
   libcurl4-openssl-dev libarchive-dev
   libopenmpi-dev openmpi-bin
+  libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 )
 
 missing=()

@@ -173,7 +173,7 @@ class PassRunner {
   /// the preserved analyses and, when `log` is given, adds what changed to
   /// it. The pipeline text is parsed at each call, so every run gets fresh
   /// pass objects, as each element of an opt pipeline has its own (parsing
-  /// costs about 1 µs; docs/llvm.md). May crash: call inside run_safely().
+  /// costs nothing measurable; docs/llvm.md). May crash: call inside run_safely().
   /// Throws nothing; a pipeline that does not parse reports an LLVM fatal
   /// error.
   ::llvm::PreservedAnalyses run(::llvm::Module& module, std::string_view pipeline,
