@@ -18,7 +18,6 @@
 #include "datasets/archive_test_util.h"
 #include "datasets/http_test_server.h"
 #include "datasets/sha256.h"
-#include "internal/logging.h"
 #include "internal/paths.h"
 
 namespace fs = std::filesystem;
@@ -444,7 +443,11 @@ TEST(RemoteDatasets, AServerThatIgnoresRangeStillGivesTheRightFile) {
       {.body = tar, .drop_after = tar.size() / 3, .drops = 1, .ignore_range = true});
   install_dataset(info, quiet());
   EXPECT_TRUE(dataset_installed(info));
-  EXPECT_EQ(world().server->ranges("/t/norange.tar.bz2").size(), 2u);
+  // The dropped request, the Range request libcurl refuses to continue (a
+  // 200 where a 206 was asked for), and the restart from byte 0.
+  const auto ranges = world().server->ranges("/t/norange.tar.bz2");
+  ASSERT_EQ(ranges.size(), 3u);
+  EXPECT_EQ(ranges[2], "");
   uninstall_dataset(info);
 }
 
