@@ -830,12 +830,18 @@ class RemoteDataset final : public DownloadableDataset {
   bool installed() const override { return dataset_installed(info_); }
   const RemoteDatasetInfo& info() const override { return info_; }
   uint64_t size() const override {
+    // Once the manifest is indexed, no filesystem call per use: listing a
+    // million URIs must not stat a million times.
+    if (auto idx = loaded_index()) return idx->starts.size();
     if (!installed()) return info_.benchmark_count;
     return index()->starts.size();
   }
   std::string benchmark_uri(uint64_t i) const override {
-    ensure_installed();
-    auto idx = index();
+    auto idx = loaded_index();
+    if (!idx) {
+      ensure_installed();
+      idx = index();
+    }
     if (i >= idx->starts.size()) {
       throw LookupError(info_.name + " has " + std::to_string(idx->starts.size()) +
                         " benchmarks; index " + std::to_string(i) + " is out of range");
@@ -871,6 +877,11 @@ class RemoteDataset final : public DownloadableDataset {
   void ensure_installed() const {
     if (installed()) return;
     install_dataset(info_);
+  }
+
+  std::shared_ptr<ManifestIndex> loaded_index() const {
+    std::lock_guard lock(mu_);
+    return index_;
   }
 
   std::shared_ptr<ManifestIndex> index() const {
