@@ -14,7 +14,7 @@ PACKAGES=(
   clang-format doxygen gnuplot-nox
   libtorch-dev
   python3-dev pybind11-dev python3-numpy python3-pytest python3-networkx python3-torch
-  libcurl4-openssl-dev libarchive-dev
+  libcurl4-openssl-dev libarchive-dev curl clang-14
   libopenmpi-dev openmpi-bin
   libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 )

@@ -13,6 +13,8 @@
 // Directories: installed suites live in site_data_dir()/datasets/<name>
 // ($CGYM_SITE_DATA, else $COMPILER_GYM_SITE_DATA, else
 // ~/.local/share/cgym); partial downloads in site_data_dir()/datasets/.downloads.
+// The other CompilerGym variables are honoured too when no CGYM_ one is set:
+// COMPILER_GYM_CACHE, _TRANSIENT_CACHE, _LOGS, _DEBUG.
 //
 // Environment: CGYM_DATASET_MIRROR=https://host/prefix replaces every URL's
 // scheme, host and directory (https://dl.example/a/b/file.tar.bz2 becomes

@@ -8,7 +8,7 @@
 //                            strip_prefix directory held), plus
 //   <name>/.cgym-manifest    one URI (or path) a line
 //   <name>/.cgym-installed   JSON: where it came from; written last
-//   .downloads/<sha256>.part a download in progress (kept for resuming)
+//   .downloads/<name>-archive.part  a download in progress (kept for resuming)
 //   .<name>.lock             the install lock (flock)
 //   .tmp-<name>-XXXXXX/      an unpack in progress (removed on failure)
 #include <archive.h>
@@ -292,6 +292,13 @@ void download(const RemoteDatasetInfo& info, const std::string& url, const fs::p
                                 std::to_string(status) + offline_hint(info, url));
     }
     if (rc == CURLE_OK) return;
+    if (rc == CURLE_RANGE_ERROR && have > 0 && attempts < o.max_resumes) {
+      // The server cannot resume: start the file again.
+      ++attempts;
+      std::error_code ec;
+      fs::resize_file(part, 0, ec);
+      continue;
+    }
     last_error = err[0] ? err : curl_easy_strerror(rc);
     const bool got_some = t.written > 0;
     const bool retryable = rc == CURLE_PARTIAL_FILE || rc == CURLE_RECV_ERROR ||
@@ -557,8 +564,7 @@ std::pair<fs::path, std::string> fetch_verified(const RemoteDatasetInfo& info,
     throw DatasetInstallError("cannot create '" + dir.string() + "': " + ec.message() +
                               " (set CGYM_SITE_DATA to a writable directory)");
   }
-  const fs::path part =
-      dir / ((sha256.empty() ? short_name(info.name) + "-" + what : sha256) + ".part");
+  const fs::path part = dir / (short_name(info.name) + "-" + what + ".part");
   std::vector<std::string> errors;
   for (const auto& raw : urls) {
     const std::string url = mirrored_url(raw);
@@ -637,6 +643,14 @@ void install_dataset(const RemoteDatasetInfo& info, const InstallOptions& o) {
   }
   FileLock lock(root / ("." + short_name(info.name) + ".lock"));
   if (dataset_installed(info)) return;  // another process installed it meanwhile
+  // Unpacks that a killed process left behind (none can be running: we
+  // hold the lock).
+  for (const auto& e : fs::directory_iterator(root, ec)) {
+    if (e.path().filename().string().starts_with(".tmp-" + short_name(info.name) + "-")) {
+      std::error_code ec2;
+      fs::remove_all(e.path(), ec2);
+    }
+  }
   Reporter report(info, o);
 
   fs::path archive;
@@ -733,9 +747,10 @@ bool uninstall_dataset(const RemoteDatasetInfo& info) {
     }
     any = true;
   }
-  for (const auto& sha : {info.sha256, info.manifest_sha256}) {
-    if (sha.empty()) continue;
-    if (fs::remove(root / ".downloads" / (sha + ".part"), ec)) any = true;
+  for (const char* what : {"archive", "manifest"}) {
+    if (fs::remove(root / ".downloads" / (short_name(info.name) + "-" + what + ".part"), ec)) {
+      any = true;
+    }
   }
   return any;
 }
@@ -815,12 +830,18 @@ class RemoteDataset final : public DownloadableDataset {
   bool installed() const override { return dataset_installed(info_); }
   const RemoteDatasetInfo& info() const override { return info_; }
   uint64_t size() const override {
+    // Once the manifest is indexed, no filesystem call per use: listing a
+    // million URIs must not stat a million times.
+    if (auto idx = loaded_index()) return idx->starts.size();
     if (!installed()) return info_.benchmark_count;
     return index()->starts.size();
   }
   std::string benchmark_uri(uint64_t i) const override {
-    ensure_installed();
-    auto idx = index();
+    auto idx = loaded_index();
+    if (!idx) {
+      ensure_installed();
+      idx = index();
+    }
     if (i >= idx->starts.size()) {
       throw LookupError(info_.name + " has " + std::to_string(idx->starts.size()) +
                         " benchmarks; index " + std::to_string(i) + " is out of range");
@@ -856,6 +877,11 @@ class RemoteDataset final : public DownloadableDataset {
   void ensure_installed() const {
     if (installed()) return;
     install_dataset(info_);
+  }
+
+  std::shared_ptr<ManifestIndex> loaded_index() const {
+    std::lock_guard lock(mu_);
+    return index_;
   }
 
   std::shared_ptr<ManifestIndex> index() const {

@@ -18,7 +18,6 @@
 #include "datasets/archive_test_util.h"
 #include "datasets/http_test_server.h"
 #include "datasets/sha256.h"
-#include "internal/logging.h"
 #include "internal/paths.h"
 
 namespace fs = std::filesystem;
@@ -200,7 +199,7 @@ std::vector<std::string> leftovers(const std::string& name) {
     const std::string rel = e.path().lexically_relative(d).string();
     if (rel == "." + name + ".lock" || rel == ".downloads") continue;
     if (rel.starts_with(name) || rel.starts_with(".tmp-" + name) ||
-        (rel.starts_with(".downloads/") && e.is_regular_file())) {
+        rel.starts_with(".downloads/" + name + "-")) {
       out.push_back(rel);
     }
   }
@@ -320,7 +319,7 @@ TEST(RemoteDatasets, ListedBeforeInstallAndInstalledOnFirstReset) {
   ASSERT_FALSE(world().cbench_tar.empty());
   const auto all = llvm_datasets();
   const DatasetPtr cbench = all->dataset("benchmark://cbench-v1");
-  EXPECT_FALSE(cbench->installed());
+  EXPECT_TRUE(needs_install(*cbench));
   EXPECT_EQ(cbench->size(), 23u);  // the published count until installed
   EXPECT_EQ(cbench->license(), "BSD 3-Clause");
   // Listing every URI of the collection downloads nothing.
@@ -334,7 +333,7 @@ TEST(RemoteDatasets, ListedBeforeInstallAndInstalledOnFirstReset) {
     GTEST_SKIP() << "the LLVM backend is not built";
   }
   env->reset({.benchmark = std::string("benchmark://cbench-v1/crc32")});
-  EXPECT_TRUE(cbench->installed());
+  EXPECT_FALSE(needs_install(*cbench));
   EXPECT_EQ(cbench->size(), 2u);  // now the manifest's
   EXPECT_EQ(cbench->benchmark_uri(0), "benchmark://cbench-v1/crc32");
   EXPECT_EQ(cbench->benchmark_uri(1), "benchmark://cbench-v1/hello");
@@ -444,7 +443,11 @@ TEST(RemoteDatasets, AServerThatIgnoresRangeStillGivesTheRightFile) {
       {.body = tar, .drop_after = tar.size() / 3, .drops = 1, .ignore_range = true});
   install_dataset(info, quiet());
   EXPECT_TRUE(dataset_installed(info));
-  EXPECT_EQ(world().server->ranges("/t/norange.tar.bz2").size(), 2u);
+  // The dropped request, the Range request libcurl refuses to continue (a
+  // 200 where a 206 was asked for), and the restart from byte 0.
+  const auto ranges = world().server->ranges("/t/norange.tar.bz2");
+  ASSERT_EQ(ranges.size(), 3u);
+  EXPECT_EQ(ranges[2], "");
   uninstall_dataset(info);
 }
 
@@ -693,8 +696,8 @@ TEST(RemoteDatasetsCli, InstallUninstallAndFrom) {
     EXPECT_NE(off.stderr_data.find(want), std::string::npos) << want << "\n" << off.stderr_data;
   }
   EXPECT_FALSE(fs::exists(dir));
-  EXPECT_FALSE(fs::exists(world().root / "cli-site" / "datasets" / ".downloads" /
-                          (sha256_of(world().cbench_tar) + ".part")));
+  EXPECT_FALSE(
+      fs::exists(world().root / "cli-site" / "datasets" / ".downloads" / "cbench-v1-archive.part"));
   spit(world().root / "cbench.tar.bz2", world().cbench_tar);
   spit(world().root / "cbench-manifest.bz2", world().cbench_manifest);
   auto from = cgym_cli(
