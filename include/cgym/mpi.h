@@ -100,10 +100,14 @@ struct WorkQueueOptions {
 
 /// Counters of a finished work queue or VectorEnv (rank 0's view).
 struct TrafficStats {
-  /// Messages rank 0 sent and received (heartbeats included).
-  uint64_t messages_sent = 0, messages_received = 0;
-  /// Payload bytes rank 0 sent and received.
-  uint64_t bytes_sent = 0, bytes_received = 0;
+  /// Messages rank 0 sent.
+  uint64_t messages_sent = 0;
+  /// Messages rank 0 received (heartbeats included).
+  uint64_t messages_received = 0;
+  /// Payload bytes rank 0 sent.
+  uint64_t bytes_sent = 0;
+  /// Payload bytes rank 0 received.
+  uint64_t bytes_received = 0;
   /// Of the messages received, heartbeats.
   uint64_t heartbeats = 0;
 };
@@ -203,6 +207,7 @@ class VectorEnv {
   /// Rank 0's message counters since construction.
   const TrafficStats& traffic() const { return traffic_; }
 
+  /// The layout and state of rank 0's side (opaque).
   struct Impl;
 
  private:

@@ -135,9 +135,12 @@ void killed_rank_then_resume(MpiCliTest& t, const std::vector<std::string>& mpir
                                    "--env", "toy-reward-v0", "--limit", "10",        "--budget",
                                    "0.5",   "--output",      out};
   args.insert(args.end(), extra.begin(), extra.end());
-  // Rank 1 kills itself 1.2 s after it starts.
+  // Rank 1 kills itself 0.2 s after the first result is in the CSV: the
+  // queue is running then, and rank 1 holds a benchmark (it gets the next
+  // one as soon as it finishes one), however slow the start-up was.
   std::string command =
-      "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then (sleep 1.2; kill -9 $$) & fi; "
+      "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then (while [ \"$(cat '" + out +
+      "' 2>/dev/null | wc -l)\" -lt 2 ]; do sleep 0.05; done; sleep 0.2; kill -9 $$) & fi; "
       "exec " +
       join_command_line([&] {
         std::vector<std::string> a = {CGYM_TOY_CLI_BINARY};
