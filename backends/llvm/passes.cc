@@ -257,8 +257,12 @@ constexpr RemovedPass kRemoved[] = {
 // reproduced on the bundled programs); unify-loop-exits crashes in some
 // runs only (the stress campaign).
 constexpr NonDeterministicPass kNonDeterministic[] = {
-    {"-gvn-hoist", "use-list order"}, {"-mergefunc", "IR"},           {"-newgvn", "IR"},
-    {"-slp-vectorizer", "IR"},        {"-unify-loop-exits", "crash"},
+    {"-gvn-hoist", "use-list order"},
+    {"-gvn-sink", "IR"},
+    {"-mergefunc", "IR"},
+    {"-newgvn", "IR"},
+    {"-slp-vectorizer", "IR"},
+    {"-unify-loop-exits", "crash"},
 };
 
 static_assert(std::size(kPasses) - 14 + std::size(kRemoved) == kCompilerGymPassCount,

@@ -136,6 +136,7 @@ void bind_spaces(py::module_& m) {
       .def_readonly("platform_dependent", &RewardSpaceSpec::platform_dependent)
       .def_readonly("success_threshold", &RewardSpaceSpec::success_threshold)
       .def_readonly("default_negates_returns", &RewardSpaceSpec::default_negates_returns)
+      .def_readonly("deterministic_in", &RewardSpaceSpec::deterministic_in)
       .def_readonly("description", &RewardSpaceSpec::description);
 }
 
@@ -334,7 +335,19 @@ The result of an episode: one row of CompilerGym's state CSV
       .def_readonly("details", &ValidationIssue::details)
       .def("__repr__", [](const ValidationIssue& i) { return i.type + ": " + i.details; });
 
+  py::class_<NonDeterminism>(m, "NonDeterminism",
+                             "Replays of one state that disagreed among themselves.")
+      .def_readonly("rewards", &NonDeterminism::rewards)
+      .def_readonly("min_reward", &NonDeterminism::min_reward)
+      .def_readonly("max_reward", &NonDeterminism::max_reward)
+      .def_readonly("actions", &NonDeterminism::actions)
+      .def("spread", &NonDeterminism::spread);
+
   py::class_<ValidationResult>(m, "ValidationResult")
+      .def_readonly("non_deterministic", &ValidationResult::non_deterministic,
+                    "Set when the replays disagreed: their rewards, spread and the "
+                    "non-deterministic actions of the state (not a failure)")
+      .def_readonly("replays", &ValidationResult::replays)
       .def("okay", &ValidationResult::okay, "True when no problem was found.")
       .def_readonly("state", &ValidationResult::state)
       .def_readonly("reward_validated", &ValidationResult::reward_validated)

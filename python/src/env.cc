@@ -453,13 +453,18 @@ subclass of this class with CompilerGym's properties).
       .def(
           "validate",
           [](EnvHandle& h, std::optional<EnvState> state, bool check_reward, bool check_semantics,
-             bool sanitizers) {
-            ValidationOptions o{check_reward, check_semantics, sanitizers};
+             bool sanitizers, int replays) {
+            ValidationOptions o;
+            o.check_reward = check_reward;
+            o.check_semantics = check_semantics;
+            o.sanitizers = sanitizers;
+            o.replays = replays;
             return released(h,
                             [&](Env& e) { return state ? e.validate(*state, o) : e.validate(o); });
           },
           py::arg("state") = py::none(), py::arg("check_reward") = true,
           py::arg("check_semantics") = true, py::arg("sanitizers") = false,
+          py::arg("replays") = ValidationOptions{}.replays,
           "Replays the state (default: this episode's) and checks reward and semantics.")
       .def(
           "send_session_parameter",

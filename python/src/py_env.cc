@@ -212,7 +212,7 @@ class PyEnv final : public Env {
     return with_gil([&] {
       return obj_
           .attr("validate")(py::none(), options.check_reward, options.check_semantics,
-                            options.sanitizers)
+                            options.sanitizers, options.replays)
           .cast<ValidationResult>();
     });
   }
@@ -220,7 +220,7 @@ class PyEnv final : public Env {
     return with_gil([&] {
       return obj_
           .attr("validate")(state, options.check_reward, options.check_semantics,
-                            options.sanitizers)
+                            options.sanitizers, options.replays)
           .cast<ValidationResult>();
     });
   }

@@ -231,7 +231,6 @@ def test_path_helpers_agree_with_the_cpp_library(tmp_path):
     assert site == os.path.join(cpp_site, "b")
 
 
-@pytest.mark.xfail(reason="TEMPORARY until the datasets work (issue 19) teaches the C++ core COMPILER_GYM_*", strict=False)
 def test_the_cpp_library_honours_compiler_gyms_variables_as_python_does(tmp_path):
     # Both packages resolve COMPILER_GYM_* the same way (where no CGYM_* is set).
     code = PATH_CODE + "\nfrom cgym import _cgym\np = _cgym._paths()\nprint(p['cache']); print(p['site_data'])\n"

@@ -158,7 +158,6 @@ def test_1000_random_steps_with_reset_after_done():
     env.close()
 
 
-@pytest.mark.xfail(reason="TEMPORARY until -gvn-sink is marked non-deterministic (issue 18)", strict=False)
 def test_the_state_of_1000_random_steps_replays():
     # The FAQ's loop, followed by a replay of the episode's state: the same
     # 1,000 actions must give the same reward again.
