@@ -487,8 +487,8 @@ StepResult CompilerEnv::run_step(std::span<const Action> actions, const StepOpti
       return result;
     }
     if (logger().should_log(spdlog::level::trace)) {
-      logger().trace("{}: action {} ({}){}", shared_->config.env_id, a, action_space().action_name(a),
-                     r.action_had_no_effect ? ", no effect" : "");
+      logger().trace("{}: action {} ({}){}", shared_->config.env_id, a,
+                     action_space().action_name(a), r.action_had_no_effect ? ", no effect" : "");
     }
     if (!r.action_had_no_effect) {
       changed = true;

@@ -587,7 +587,8 @@ void run_eval(EvalOptions& opt, Distributed& dist) {
           if (verdict == "failed") {
             // E.g. a command line of a space the episode switched to: the
             // result stands, it just could not be checked this way.
-            std::cerr << tag << uris[i] << ": not checked by a replay: " << j.value("mismatch", std::string())
+            std::cerr << tag << uris[i]
+                      << ": not checked by a replay: " << j.value("mismatch", std::string())
                       << std::endl;
           }
           p.steps += j["steps"].get<uint64_t>();
