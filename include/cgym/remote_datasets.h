@@ -48,33 +48,33 @@ class DatasetInstallError : public BenchmarkInitError {
 
 /// How the files of an unpacked suite become benchmarks.
 enum class RemoteLayout {
-  kBitcode,       ///< <path>.bc, LLVM bitcode (blas, cbench, github, linux, ...)
-  kCSource,       ///< <path>.c, one C file (anghabench, jotaibench)
-  kCHStone,       ///< <name>/<main>.c including its siblings (chstone)
-  kPoj104Source,  ///< <path>.txt, a C++ solution that needs a prelude (poj104)
-  kOpenCL,        ///< <path>.cl, OpenCL kernels (clgen): listed, not loadable
+  kBitcode,       ///< `<path>.bc`, LLVM bitcode (blas, cbench, github, linux, ...)
+  kCSource,       ///< `<path>.c`, one C file (anghabench, jotaibench)
+  kCHStone,       ///< `<name>/<main>.c` including its siblings (chstone)
+  kPoj104Source,  ///< `<path>.txt`, a C++ solution that needs a prelude (poj104)
+  kOpenCL,        ///< `<path>.cl`, OpenCL kernels (clgen): listed, not loadable
   kFiles,         ///< support files only (cBench runtime data): not a dataset
 };
 
 /// The published facts of one suite.
 struct RemoteDatasetInfo {
-  std::string name;         ///< "benchmark://cbench-v1"
-  std::string description;  ///< one line
-  std::string license;
+  std::string name;               ///< "benchmark://cbench-v1"
+  std::string description;        ///< one line
+  std::string license;            ///< the suite's licence, as published
   std::vector<std::string> urls;  ///< the archive, tried in order (Linux build)
   std::string sha256;             ///< of the archive
   uint64_t size_bytes = 0;        ///< of the archive; 0 = not published
   std::string strip_prefix;       ///< the directory inside the archive that is the suite
   uint64_t benchmark_count = 0;   ///< as published for Linux
-  std::vector<std::string> platforms = {"linux", "macos"};
+  std::vector<std::string> platforms = {"linux", "macos"};  ///< where it is published for
   std::string manifest_url;     ///< compressed list of URIs; empty = none published
   std::string manifest_sha256;  ///< of the compressed manifest
-  RemoteLayout layout = RemoteLayout::kBitcode;
-  std::vector<std::string> envs = {"llvm"};  ///< "llvm", "gcc": the collections it joins
-  std::vector<std::string> benchmarks;       ///< fixed URI list when there is no manifest
-  std::string homepage;
-  bool validatable = false;  ///< runnable with runtime validation (cbench-v1)
-  std::string notes;         ///< what cgym does not (yet) support for this suite
+  RemoteLayout layout = RemoteLayout::kBitcode;  ///< how its files become benchmarks
+  std::vector<std::string> envs = {"llvm"};      ///< "llvm", "gcc": the collections it joins
+  std::vector<std::string> benchmarks;           ///< fixed URI list when there is no manifest
+  std::string homepage;                          ///< where the suite comes from
+  bool validatable = false;                      ///< runnable with runtime validation (cbench-v1)
+  std::string notes;  ///< what cgym does not (yet) support for this suite
 };
 
 /// The built-in catalogue, then $CGYM_DATASET_CATALOGUE's entries (a JSON
@@ -88,7 +88,7 @@ const std::vector<RemoteDatasetInfo>& dataset_catalogue();
 /// when there is none.
 const RemoteDatasetInfo* find_catalogue_entry(const std::string& name);
 
-/// site_data_dir()/datasets/<name without scheme>.
+/// `site_data_dir()/datasets/<name without scheme>`.
 std::filesystem::path dataset_install_dir(const RemoteDatasetInfo& info);
 
 /// Whether the suite is fully installed (its directory holds the marker
