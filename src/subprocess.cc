@@ -11,6 +11,9 @@
 #include <boost/process/extend.hpp>
 #include <chrono>
 #include <future>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "cgym/errors.h"
 #include "internal/logging.h"
@@ -67,6 +70,46 @@ std::string tail_lines(const std::string& text, size_t max_lines) {
   return text.substr(pos);
 }
 
+namespace {
+
+// The child's environment: the caller's (`environ`) with `extra` added or
+// replacing entries, built by hand. Boost 1.74's bp::environment is not used:
+// its basic_environment_impl::find reads past the end of shorter entries (a
+// heap-buffer-overflow under ASan), found on 2026-12-02.
+class ChildEnvironment {
+ public:
+  explicit ChildEnvironment(const std::map<std::string, std::string>& extra) {
+    for (char** e = ::environ; e && *e; ++e) {
+      const std::string entry(*e);
+      const auto eq = entry.find('=');
+      if (eq != std::string::npos && extra.count(entry.substr(0, eq))) continue;
+      entries_.push_back(entry);
+    }
+    for (const auto& [k, v] : extra) entries_.push_back(k + "=" + v);
+    for (auto& s : entries_) pointers_.push_back(s.data());
+    pointers_.push_back(nullptr);
+  }
+  ChildEnvironment(const ChildEnvironment&) = delete;
+  ChildEnvironment& operator=(const ChildEnvironment&) = delete;
+  char** data() const { return const_cast<char**>(pointers_.data()); }
+
+ private:
+  std::vector<std::string> entries_;
+  std::vector<char*> pointers_;
+};
+
+// Hands a ChildEnvironment to execve (set in the parent, before the fork).
+struct EnvSetup : bp::extend::handler {
+  const ChildEnvironment* env;
+  explicit EnvSetup(const ChildEnvironment* e) : env(e) {}
+  template <typename Executor>
+  void on_setup(Executor& e) const {
+    e.env = env->data();
+  }
+};
+
+}  // namespace
+
 ProcessResult run_process(const ProcessOptions& o) {
   if (o.argv.empty()) throw InvalidArgument("run_process: empty argument vector");
   if (!(o.timeout_seconds > 0)) {
@@ -81,8 +124,7 @@ ProcessResult run_process(const ProcessOptions& o) {
                        o.argv, -1, "");
   }
   std::vector<std::string> args(o.argv.begin() + 1, o.argv.end());
-  bp::environment env = boost::this_process::environment();
-  for (const auto& [k, v] : o.env) env[k] = v;
+  const ChildEnvironment env(o.env);
 
   boost::asio::io_context ios;
   std::future<std::string> out, err;
@@ -95,7 +137,7 @@ ProcessResult run_process(const ProcessOptions& o) {
     const fs::path cwd = o.cwd.empty() ? fs::current_path() : o.cwd;
     child = std::make_unique<bp::child>(bp::exe = exe->string(), bp::args = args,
                                         bp::std_in<in_buf, bp::std_out> out, bp::std_err > err, ios,
-                                        group, bp::start_dir = cwd.string(), env,
+                                        group, bp::start_dir = cwd.string(), EnvSetup(&env),
                                         RlimitSetup(o.memory_limit_bytes));
   } catch (const std::exception& e) {
     throw ProcessError("cannot start " + join_command_line(o.argv) + ": " + e.what(), o.argv, -1,

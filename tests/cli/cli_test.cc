@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "cgym/cgym.h"
 
@@ -522,6 +525,57 @@ TEST_F(LlvmCliTest, SearchEvalReplayValidate) {
   EXPECT_BAD(real({"manual", "--env", "llvm-ic-v0", "--benchmark", "cgym-v0/nope"}, ""), "nope");
   EXPECT_BAD(real({"greedy", "--env", "llvm-ic-v0", "--benchmark", "file:///no/such/file.c"}),
              "/no/such/file.c");
+}
+
+// random-search and greedy search the action space they are given and say
+// what a replay of the best result found, as eval does.
+TEST_F(LlvmCliTest, RandomSearchAndGreedyInTheDeterministicSpace) {
+  // The actions `cgym spaces` marks, read independently of the searches.
+  auto spaces = real({"spaces", "--env", "llvm-ic-v0"});
+  EXPECT_OK(spaces);
+  std::set<std::string> marked;
+  const std::regex line(R"(^\s*[0-9]+\s+(-\S+)\s.*\snondeterministic$)");
+  std::istringstream lines(spaces.stdout_data);
+  for (std::string l; std::getline(lines, l);) {
+    std::smatch m;
+    if (std::regex_match(l, m, line)) marked.insert(m[1]);
+  }
+  ASSERT_GE(marked.size(), 5u) << spaces.stdout_data;
+  ASSERT_TRUE(marked.count("-newgvn")) << spaces.stdout_data;
+
+  auto rs = real({"random-search", "--env", "llvm-ic-v0", "--benchmark", "cgym-v0/crc32", "--steps",
+                  "120", "--action-space", "PassesLlvm19Deterministic", "--output-dir",
+                  path("rs").string()});
+  EXPECT_OK(rs);
+  EXPECT_TRUE(contains(rs.stdout_data, "Replay: the best result replays to its reward"))
+      << rs.stdout_data;
+  std::ifstream in(path("rs") / "results.json");
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["options"]["action_space"], "PassesLlvm19Deterministic") << j.dump(2);
+  EXPECT_EQ(j["reproducibility"]["verdict"], "reproducible") << j.dump(2);
+  EXPECT_TRUE(j["nondeterministic_actions"].empty()) << j.dump(2);
+  ASSERT_FALSE(j["best_actions"].empty()) << j.dump(2);
+  for (const auto& name : j["best_actions"]) {
+    EXPECT_FALSE(marked.count(name.get<std::string>())) << name << " in " << j.dump(2);
+  }
+
+  auto g = real({"greedy", "--env", "llvm-ic-v0", "--benchmark", "cgym-v0/crc32", "--steps", "3",
+                 "--action-space", "PassesLlvm19Deterministic", "--replays", "2"});
+  EXPECT_OK(g);
+  EXPECT_TRUE(contains(g.stdout_data, "step 3: ")) << g.stdout_data;
+  EXPECT_TRUE(contains(g.stdout_data, "Replay: the best result replays to its reward"))
+      << g.stdout_data;
+  auto g0 = real({"greedy", "--env", "llvm-ic-v0", "--benchmark", "cgym-v0/crc32", "--steps", "1",
+                  "--replays", "0"});
+  EXPECT_OK(g0);
+  EXPECT_FALSE(contains(g0.stdout_data, "Replay:")) << g0.stdout_data;
+
+  EXPECT_BAD(real({"greedy", "--env", "llvm-ic-v0", "--benchmark", "cgym-v0/crc32",
+                   "--action-space", "Nope"}),
+             "valid action spaces: PassesLlvm19, PassesLlvm19Deterministic");
+  EXPECT_BAD(real({"random-search", "--env", "llvm-ic-v0", "--benchmark", "cgym-v0/crc32",
+                   "--steps", "5", "--replays", "-1", "--output-dir", path("bad").string()}),
+             "--replays");
 }
 
 }  // namespace

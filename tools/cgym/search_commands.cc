@@ -31,11 +31,13 @@ void prepare_output_dir(const std::string& dir) {
 }
 
 EnvPtr make_and_reset(const std::string& env_id, const std::string& benchmark,
-                      const std::string& reward, const std::string& command) {
+                      const std::string& reward, const std::string& command,
+                      const std::string& action_space) {
   EnvPtr env = make(env_id);
   ResetOptions r;
   if (!benchmark.empty()) r.benchmark = benchmark;
   if (!reward.empty()) r.reward_space = reward;
+  if (!action_space.empty()) r.action_space = action_space;
   env->reset(r);
   require_reward_space(*env, command);
   return env;
@@ -62,6 +64,65 @@ void print_summary(const SearchResult& result, const std::vector<BaselineCompari
             << " after " << result.best_actions.size() << " actions\n";
   for (const auto& c : comparisons) std::cout << c.to_string() << "\n";
   std::cout << "Best command line: " << result.best_commandline << "\n";
+}
+
+// The name of an action space of `env` whose actions are all deterministic,
+// or "" when it has none.
+std::string deterministic_space_name(const Env& env) {
+  for (const auto& space : env.action_spaces()) {
+    if (std::all_of(space.actions().begin(), space.actions().end(),
+                    [](const ActionInfo& a) { return a.deterministic; })) {
+      return space.name();
+    }
+  }
+  return "";
+}
+
+// --action-space and --replays, shared by random-search and greedy.
+void add_reproducibility_options(CLI::App* cmd, std::string& action_space, int& replays) {
+  cmd->add_option("--action-space", action_space,
+                  "Search in this action space, e.g. PassesLlvm19Deterministic (the LLVM passes "
+                  "whose output is a function of their input; see 'cgym spaces')");
+  cmd->add_option("--replays", replays,
+                  "Replay each best result in a fresh session; when the reward differs, replay "
+                  "this many times in all and report NONDET with the spread when the replays "
+                  "disagree (default 3; 0: do not replay)")
+      ->check(non_negative_integer());
+}
+
+// Replays `result` (when replays > 0) and says what the replays found: a
+// non-deterministic result is named as such with its spread; a replay that
+// agrees with itself but not with the search is an error (exit status 1).
+void check_and_report_reproducibility(Env& env, SearchResult& result, int replays) {
+  if (replays <= 0) return;
+  check_reproducibility(env, result, replays);
+  const std::string verdict = result.reproducibility();
+  if (verdict == "reproducible") {
+    std::cout << "Replay: the best result replays to its reward in a fresh session\n";
+  } else if (verdict == "non-deterministic") {
+    const auto& nd = *result.validation->non_deterministic;
+    std::cout << "NONDET: " << nd.rewards.size() << " replays gave " << format_reward(nd.min_reward)
+              << " to " << format_reward(nd.max_reward) << " (spread "
+              << format_reward(nd.spread()) << ")";
+    if (!nd.actions.empty()) {
+      std::cout << "; non-deterministic actions:";
+      for (const auto& a : nd.actions) std::cout << " " << a;
+    }
+    const std::string space = deterministic_space_name(env);
+    if (!space.empty()) std::cout << "; search with --action-space " << space << " to avoid them";
+    std::cout << "\n";
+  } else if (verdict == "mismatch") {
+    std::cerr << "cgym: error: REPLAY MISMATCH: "
+              << (result.validation->errors.empty() ? std::string()
+                                                    : result.validation->errors.front().details)
+              << "\n";
+    set_exit_code(1);
+  } else if (verdict == "failed") {
+    std::cerr << "cgym: the best result was not checked by a replay: "
+              << (result.validation->errors.empty() ? std::string()
+                                                    : result.validation->errors.front().details)
+              << "\n";
+  }
 }
 
 void print_written(const std::string& dir) {
@@ -120,6 +181,8 @@ void add_random_search_command(CLI::App& app) {
     uint64_t steps = 0;
     int patience = 5, nproc = 1, episode_length = 0, searches = 0;
     uint64_t seed = 0;
+    std::string action_space;
+    int replays = 3;
     DistributedOptions dist;
   };
   auto o = std::make_shared<Options>();
@@ -150,6 +213,7 @@ void add_random_search_command(CLI::App& app) {
                   "seeds S+k*nproc+i, and the best result is kept (default 1, or one per MPI "
                   "rank); they are handed out to the MPI ranks")
       ->check(positive_integer());
+  add_reproducibility_options(cmd, o->action_space, o->replays);
   add_distributed_options(cmd, o->dist);
   cmd->footer(
       "Give --runtime, --steps or both (the search stops at the first limit reached).\n"
@@ -167,7 +231,8 @@ void add_random_search_command(CLI::App& app) {
     Distributed dist(o->dist, "random-search");
     dist.guard([&] {
       if (dist.root()) prepare_output_dir(o->output_dir);
-      EnvPtr env = make_and_reset(o->env_id, o->benchmark, o->reward, "random-search");
+      EnvPtr env =
+          make_and_reset(o->env_id, o->benchmark, o->reward, "random-search", o->action_space);
       const int searches = o->searches > 0 ? o->searches : dist.size();
       auto options_for = [&](size_t k, std::function<void(const SearchProgress&)> on_progress) {
         return RandomSearchOptions{.runtime_seconds = o->runtime,
@@ -236,6 +301,7 @@ void add_random_search_command(CLI::App& app) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       }
       auto comparisons = baselines_after(*env, result);
+      check_and_report_reproducibility(*env, result, o->replays);
       nlohmann::json extra = {{"baselines", to_json(comparisons)},
                               {"options",
                                {{"runtime", o->runtime},
@@ -244,6 +310,8 @@ void add_random_search_command(CLI::App& app) {
                                 {"nproc", o->nproc},
                                 {"seed", o->seed},
                                 {"searches", searches},
+                                {"action_space", env->action_space().name()},
+                                {"replays", o->replays},
                                 {"ranks", dist.size()},
                                 {"episode_length", o->episode_length}}}};
       write_search_outputs(o->output_dir, result, extra);
@@ -268,6 +336,8 @@ void add_greedy_command(CLI::App& app) {
     std::string env_id, benchmark, reward, output_dir;
     int steps = 0;
     double runtime = 0;
+    std::string action_space;
+    int replays = 3;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("--env", o->env_id, "The env id (see 'cgym envs')")->required();
@@ -282,6 +352,7 @@ void add_greedy_command(CLI::App& app) {
   cmd->add_option("--output-dir", o->output_dir,
                   "Also write best_actions.txt, best_commandline.txt, progress.csv, "
                   "results.json here");
+  add_reproducibility_options(cmd, o->action_space, o->replays);
   cmd->footer(
       "Each step tries every action on a fork of the current state, then applies the best.\n"
       "Examples:\n"
@@ -289,8 +360,7 @@ void add_greedy_command(CLI::App& app) {
       "  cgym greedy --env llvm-ic-v0 --benchmark cgym-v0/qsort --steps 5 --output-dir out");
   cmd->callback([o] {
     if (!o->output_dir.empty()) prepare_output_dir(o->output_dir);
-    EnvPtr env = make_and_reset(o->env_id, o->benchmark, o->reward, "greedy");
-    auto start = env->fork();
+    EnvPtr env = make_and_reset(o->env_id, o->benchmark, o->reward, "greedy", o->action_space);
     GreedySearchOptions options{.steps = o->steps,
                                 .runtime_seconds = o->runtime,
                                 .on_step = [&](const ActionScore& s, const SearchProgress& p) {
@@ -309,6 +379,7 @@ void add_greedy_command(CLI::App& app) {
               << " env steps, " << format_seconds(result.seconds) << "\n";
     auto comparisons = compare_to_baselines(*env);
     print_summary(result, comparisons);
+    check_and_report_reproducibility(*env, result, o->replays);
     if (!o->output_dir.empty()) {
       write_search_outputs(o->output_dir, result, {{"baselines", to_json(comparisons)}});
       print_written(o->output_dir);
@@ -362,14 +433,7 @@ void add_eval_command(CLI::App& app) {
       ->check(non_negative_integer());
   cmd->add_option("--output", o->output,
                   "The state CSV to write (default states.csv; rewritten after each benchmark)");
-  cmd->add_option("--action-space", o->action_space,
-                  "Search in this action space, e.g. PassesLlvm19Deterministic (the LLVM passes "
-                  "whose output is a function of their input; see 'cgym spaces')");
-  cmd->add_option("--replays", o->replays,
-                  "Replay each result in a fresh session; when the reward differs, replay this "
-                  "many times in all and report NONDET with the spread when the replays "
-                  "disagree (default 3; 0: do not replay)")
-      ->check(non_negative_integer());
+  add_reproducibility_options(cmd, o->action_space, o->replays);
   cmd->footer(
       "Like CompilerGym's leaderboard harness: the score is the geometric mean over the\n"
       "benchmarks of the episode reward (IrInstructionCountOz for llvm-ic-v0,\n"
@@ -626,13 +690,9 @@ void run_eval(EvalOptions& opt, Distributed& dist) {
   if (non_deterministic) {
     std::cout << non_deterministic << " of " << computed
               << " results are non-deterministic (their replays gave different rewards)";
-    for (const auto& space : env->action_spaces()) {
-      if (std::all_of(space.actions().begin(), space.actions().end(),
-                      [](const ActionInfo& a) { return a.deterministic; })) {
-        std::cout << "; search with --action-space " << space.name()
-                  << " for results that replay exactly";
-        break;
-      }
+    const std::string space = deterministic_space_name(*env);
+    if (!space.empty()) {
+      std::cout << "; search with --action-space " << space << " for results that replay exactly";
     }
     std::cout << "\n";
   }
