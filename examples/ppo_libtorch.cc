@@ -1,7 +1,7 @@
 // PPO (Schulman et al., 2017) with LibTorch on llvm-autophase-ic-v0.
 //
 //   ppo_libtorch [--iterations N] [--envs E] [--steps S] [--episode-length T]
-//                [--seed X] [--csv FILE] [--eval-every K] [--states FILE]
+//                [--seed X] [--csv FILE] [--eval-every K] [--states FILE] [--trace FILE]
 //                [--deterministic]
 //
 // The whole loop of an RL user linking cgym: each iteration collects S steps
@@ -202,6 +202,10 @@ int main(int argc, char** argv) {
   app.add_flag("--deterministic", deterministic,
                "use the action space PassesLlvm19Deterministic (no pass whose output varies "
                "from run to run): two runs with the same seed then write the same curve");
+  std::string trace_csv;
+  app.add_option("--trace", trace_csv,
+                 "write every training step (iteration,step,env,benchmark,action,reward) to "
+                 "this CSV, to find where two runs part");
   app.add_option("--states", states_csv,
                  "after training, run the greedy policy on every cgym-v0 program and write "
                  "the episodes as a state CSV");
@@ -242,6 +246,12 @@ int main(int argc, char** argv) {
     const int64_t n = static_cast<int64_t>(steps) * num_envs;
     std::ofstream out(csv);
     out << "iteration,steps,train_mean_return,eval_mean_return\n" << std::setprecision(6);
+    std::ofstream trace;
+    if (!trace_csv.empty()) {
+      trace.open(trace_csv);
+      if (!trace) throw cgym::IoError("cannot write --trace file '" + trace_csv + "'");
+      trace << "iteration,step,env,benchmark,action,reward\n" << std::setprecision(17);
+    }
 
     for (int it = 1; it <= iterations; ++it) {
       // Rollout: S lockstep steps of every env. Buffers are [S, E].
@@ -262,9 +272,18 @@ int main(int argc, char** argv) {
         std::vector<cgym::Action> actions(num_envs);
         for (int e = 0; e < num_envs; ++e)
           actions[e] = static_cast<cgym::Action>(a[e].item<int64_t>());
+        std::vector<std::string> uris;
+        if (trace.is_open()) {
+          for (int e = 0; e < num_envs; ++e) uris.push_back(venv.env(e).benchmark()->uri());
+        }
         auto results = venv.step(actions);
         for (int e = 0; e < num_envs; ++e) {
           const auto& r = results[e];
+          if (trace.is_open()) {
+            trace << it << "," << s << "," << e << "," << uris[e] << ","
+                  << venv.env(e).action_space().action_name(actions[e]) << "," << r.step.reward
+                  << "\n";
+          }
           rewards[s][e] = r.step.reward;
           dones[s][e] = r.step.done ? 1.0f : 0.0f;
           ret[e] += r.step.reward;

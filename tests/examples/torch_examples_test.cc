@@ -109,15 +109,23 @@ TEST(Examples, PpoLibtorchLearningCurveAndHeldOutReplay) {
 // addresses, docs/llvm-actions.md).
 TEST(Examples, PpoLibtorchSameSeedRunsWriteIdenticalCurves) {
   TempDir dir("cgym-example-ppo-seed");
-  auto run = [&](const std::string& csv) {
-    run_example("ppo_libtorch", {"--iterations", "3", "--envs", "4", "--steps", "15",
-                                 "--episode-length", "15", "--eval-every", "3", "--seed", "5",
-                                 "--deterministic", "--csv", (dir.path() / csv).string()});
-    return read_file(dir.path() / csv);
+  auto run = [&](const std::string& name) {
+    run_example("ppo_libtorch",
+                {"--iterations", "3", "--envs", "4", "--steps", "15", "--episode-length", "15",
+                 "--eval-every", "3", "--seed", "5", "--deterministic", "--csv",
+                 (dir.path() / (name + ".csv")).string(), "--trace",
+                 (dir.path() / (name + ".trace")).string()});
+    return std::pair(read_file(dir.path() / (name + ".csv")),
+                     read_file(dir.path() / (name + ".trace")));
   };
-  const std::string a = run("a.csv"), b = run("b.csv");
+  const auto [a, a_trace] = run("a");
+  const auto [b, b_trace] = run("b");
   ASSERT_EQ(std::count(a.begin(), a.end(), '\n'), 4) << a;
   EXPECT_EQ(a, b);
+  // Every step: the same benchmark, action and reward, in both runs.
+  ASSERT_EQ(std::count(a_trace.begin(), a_trace.end(), '\n'), 1 + 3 * 4 * 15) << a_trace;
+  EXPECT_TRUE(a_trace.starts_with("iteration,step,env,benchmark,action,reward\n")) << a_trace;
+  EXPECT_EQ(a_trace, b_trace);
 }
 
 }  // namespace
