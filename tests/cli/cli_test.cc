@@ -267,6 +267,58 @@ TEST_F(CliTest, RandomSearchWritesItsOutputs) {
   EXPECT_TRUE(fs::exists(path("timed") / "results.json"));
 }
 
+// A run of several searches that stopped part-way (here: its record cut
+// back by hand) finishes with --resume: only the missing searches run, and
+// the result is the one an uninterrupted run gives.
+TEST_F(CliTest, RandomSearchResumeRunsOnlyTheMissingSearches) {
+  const auto out = path("resume");
+  std::vector<std::string> args = {"random-search", "--env",      "toy-reward-v0", "--benchmark",
+                                   "toy-v0/8",      "--steps",    "300",           "--seed",
+                                   "3",             "--searches", "3",             "--output-dir",
+                                   out.string()};
+  auto whole = toy(args);
+  EXPECT_OK(whole);
+  const auto expected = nlohmann::json::parse(read_file(out / "results.json"));
+  auto record = nlohmann::json::parse(read_file(out / "searches.json"));
+  ASSERT_EQ(record["finished"].size(), 3u) << record.dump(1);
+  EXPECT_EQ(record["options"]["seed"], 3);
+
+  // As if the run had been killed after search 1.
+  record["finished"].erase("0");
+  record["finished"].erase("2");
+  write("resume/searches.json", record.dump());
+  auto resume_args = args;
+  resume_args.push_back("--resume");
+  auto resumed = toy(resume_args);
+  EXPECT_OK(resumed);
+  EXPECT_TRUE(contains(resumed.stdout_data, "Resuming: 1 of 3 searches already in"))
+      << resumed.stdout_data;
+  EXPECT_TRUE(contains(resumed.stdout_data, "search 0 (rank 0)")) << resumed.stdout_data;
+  EXPECT_TRUE(contains(resumed.stdout_data, "search 2 (rank 0)")) << resumed.stdout_data;
+  EXPECT_FALSE(contains(resumed.stdout_data, "search 1 (rank 0)")) << resumed.stdout_data;
+  const auto got = nlohmann::json::parse(read_file(out / "results.json"));
+  EXPECT_EQ(got["best_reward"], expected["best_reward"]);
+  EXPECT_EQ(got["best_actions"], expected["best_actions"]);
+  EXPECT_EQ(got["steps"], expected["steps"]);
+  EXPECT_EQ(nlohmann::json::parse(read_file(out / "searches.json"))["finished"].size(), 3u);
+
+  // Everything finished: --resume runs nothing and reports the same.
+  auto again = toy(resume_args);
+  EXPECT_OK(again);
+  EXPECT_TRUE(contains(again.stdout_data, "Resuming: 3 of 3 searches")) << again.stdout_data;
+  EXPECT_FALSE(contains(again.stdout_data, "(rank 0)")) << again.stdout_data;
+  EXPECT_EQ(nlohmann::json::parse(read_file(out / "results.json"))["best_actions"],
+            expected["best_actions"]);
+
+  // A record of other options, or a broken one, is refused and kept.
+  auto other_seed = resume_args;
+  other_seed[8] = "4";
+  EXPECT_BAD(toy(other_seed), "was written by a search with options");
+  write("resume/searches.json", "{not json");
+  EXPECT_BAD(toy(resume_args), "is not a searches file of cgym random-search");
+  EXPECT_EQ(read_file(out / "searches.json"), "{not json");
+}
+
 TEST_F(CliTest, RandomSearchBadInputs) {
   const std::string d = path("bad").string();
   auto rs = [&](std::vector<std::string> extra) {

@@ -189,6 +189,60 @@ TEST_F(MpiCliTest, KilledRankIsFoundByHeartbeatsWithEnableRecovery) {
                           "rank 1 sent nothing for 3 s while it held benchmark://toy-v0/");
 }
 
+// The same for random-search: rank 1 is killed once a search (about 1 s of
+// toy steps each) is recorded in
+// searches.json; --resume runs only the searches not recorded, and the best
+// result is the one of an uninterrupted run with the same seeds.
+TEST_F(MpiCliTest, KilledRankThenResumeFinishesARandomSearch) {
+  std::vector<std::string> args = {"random-search", "--env",      "toy-reward-v0",
+                                   "--benchmark",   "toy-v0/6",   "--steps",
+                                   "300000",        "--searches", "6",
+                                   "--seed",        "9",          "--replays",
+                                   "0"};
+  auto with_dir = [&](const std::string& dir, bool resume) {
+    auto a = args;
+    a.insert(a.end(), {"--output-dir", path(dir)});
+    if (resume) a.push_back("--resume");
+    return a;
+  };
+  auto whole = run(local(with_dir("whole", false)));
+  ASSERT_EQ(whole.exit_code, 0) << describe(whole);
+
+  const std::string record = path("cut") + "/searches.json";
+  std::vector<std::string> tool = {CGYM_TOY_CLI_BINARY};
+  const auto cut_args = with_dir("cut", false);
+  tool.insert(tool.end(), cut_args.begin(), cut_args.end());
+  const std::string command =
+      "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then (while [ \"$(cat '" + record +
+      "' 2>/dev/null | grep -c best_reward)\" -lt 1 ]; do sleep 0.05; done; sleep 0.2; kill -9 $$) & fi; exec " +
+      join_command_line(tool);
+  auto r = run({CGYM_MPIEXEC, "-n", "2", "--oversubscribe", "sh", "-c", command});
+  EXPECT_NE(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(contains(r.stdout_data + r.stderr_data, "--resume")) << describe(r);
+  const auto partial = nlohmann::json::parse(read_file(record));
+  const size_t kept = partial["finished"].size();
+  EXPECT_GE(kept, 1u) << partial.dump(1);
+  EXPECT_LT(kept, 6u) << partial.dump(1);
+
+  auto resumed = run(mpi(2, with_dir("cut", true)));
+  ASSERT_EQ(resumed.exit_code, 0) << describe(resumed);
+  EXPECT_TRUE(contains(resumed.stdout_data, "Resuming: " + std::to_string(kept) +
+                                                " of 6 searches already in"))
+      << describe(resumed);
+  // Only the missing searches ran again.
+  size_t ran = 0;
+  for (int k = 0; k < 6; ++k) {
+    const bool recorded = partial["finished"].contains(std::to_string(k));
+    const bool printed = contains(resumed.stdout_data, "search " + std::to_string(k) + " (rank");
+    EXPECT_NE(recorded, printed) << "search " << k << "\n" << describe(resumed);
+    ran += printed;
+  }
+  EXPECT_EQ(ran, 6 - kept);
+  EXPECT_EQ(read_file(path("cut") + "/best_commandline.txt"),
+            read_file(path("whole") + "/best_commandline.txt"));
+  EXPECT_EQ(nlohmann::json::parse(read_file(record))["finished"].size(), 6u);
+}
+
 TEST_F(MpiCliTest, MpiFlagWithoutALauncherSaysHowToLaunch) {
   auto r = run(local({"eval", "--policy", "greedy", "--dataset", "toy-v0", "--env", "toy-reward-v0",
                       "--limit", "1", "--output", path("x.csv"), "--mpi"}));

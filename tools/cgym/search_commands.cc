@@ -183,6 +183,7 @@ void add_random_search_command(CLI::App& app) {
     uint64_t seed = 0;
     std::string action_space;
     int replays = 3;
+    bool resume = false;
     DistributedOptions dist;
   };
   auto o = std::make_shared<Options>();
@@ -223,7 +224,13 @@ void add_random_search_command(CLI::App& app) {
       "  cgym random-search --env llvm-codesize-v0 --benchmark cgym-v0/qsort --steps 5000 "
       "--seed 7 --output-dir out\n"
       "  mpirun -n 8 cgym random-search --env llvm-ic-v0 --benchmark cgym-v0/qsort --steps 5000 "
-      "--searches 32 --output-dir out");
+      "--searches 32 --output-dir out\n"
+      "  mpirun -n 8 cgym random-search --env llvm-ic-v0 --benchmark cgym-v0/qsort --steps 5000 "
+      "--searches 32 --output-dir out --resume");
+  cmd->add_flag("--resume", o->resume,
+                "Keep the searches already finished in --output-dir (searches.json, written as "
+                "each search ends) and run only the others (after an interrupted run; the other "
+                "options must be the same)");
   cmd->callback([o] {
     if (o->runtime <= 0 && o->steps == 0) {
       throw InvalidArgument("random-search needs a budget: --runtime SECONDS, --steps N, or both");
@@ -234,36 +241,89 @@ void add_random_search_command(CLI::App& app) {
       EnvPtr env =
           make_and_reset(o->env_id, o->benchmark, o->reward, "random-search", o->action_space);
       const int searches = o->searches > 0 ? o->searches : dist.size();
+      auto seed_of = [&](size_t k) { return o->seed + k * static_cast<uint64_t>(o->nproc); };
       auto options_for = [&](size_t k, std::function<void(const SearchProgress&)> on_progress) {
         return RandomSearchOptions{.runtime_seconds = o->runtime,
                                    .steps = o->steps,
                                    .patience = o->patience,
                                    .episode_length = o->episode_length,
                                    .nproc = o->nproc,
-                                   .seed = o->seed + k * static_cast<uint64_t>(o->nproc),
+                                   .seed = seed_of(k),
                                    .on_progress = std::move(on_progress),
                                    .progress_interval_seconds = stderr_is_terminal() ? 0.25 : 1.0};
       };
-      SearchResult result;
+      // Every finished search, by index, kept in searches.json so that
+      // --resume can skip them. The options that decide a search's result
+      // are stored with them: a resumed run must use the same.
+      const nlohmann::json search_options = {{"env", o->env_id},
+                                             {"benchmark", env->benchmark()->uri()},
+                                             {"reward", env->reward_space().value_or("")},
+                                             {"action_space", env->action_space().name()},
+                                             {"runtime", o->runtime},
+                                             {"steps", o->steps},
+                                             {"patience", o->patience},
+                                             {"nproc", o->nproc},
+                                             {"seed", o->seed},
+                                             {"episode_length", o->episode_length},
+                                             {"searches", searches}};
+      const fs::path record = fs::path(o->output_dir) / "searches.json";
+      std::map<size_t, SearchResult> finished;
+      if (o->resume && dist.root() && fs::exists(record)) {
+        nlohmann::json j;
+        try {
+          j = nlohmann::json::parse(read_file(record));
+        } catch (const nlohmann::json::exception& e) {
+          throw InvalidArgument("cannot resume: " + record.string() +
+                                " is not a searches file of cgym random-search (" + e.what() +
+                                "); remove it to start again");
+        }
+        if (!j.contains("options") || j["options"] != search_options) {
+          throw InvalidArgument(
+              "cannot resume: " + record.string() + " was written by a search with options " +
+              j.value("options", nlohmann::json::object()).dump() + ", not " +
+              search_options.dump() + "; give the same options, or leave out --resume");
+        }
+        for (const auto& [key, value] : j["finished"].items()) {
+          finished.emplace(std::stoul(key), result_from_wire(value));
+        }
+      }
+      auto save = [&] {
+        nlohmann::json f = nlohmann::json::object();
+        for (const auto& [k, r] : finished) f[std::to_string(k)] = result_to_wire(r);
+        write_file_atomic(record, nlohmann::json{{"options", search_options}, {"finished", f}}
+                                      .dump(1));
+      };
+      const size_t resumed = finished.size();
+      if (dist.root()) {
+        save();  // a run without --resume starts a new record
+        if (o->resume) {
+          std::cout << "Resuming: " << resumed << " of " << searches << " searches already in "
+                    << record.string() << "\n";
+        }
+      }
+      dist.set_stop_note("the finished searches are in " + record.string() +
+                         "; rerun the same command with --resume to run only the others");
+      uint64_t episodes = 0, steps = 0;
+      int failed = 0;
+      std::string first_error;
+      const auto start = std::chrono::steady_clock::now();
       if (searches == 1 && !dist.active()) {
-        ProgressReporter progress("random-search");
-        result = random_search(
-            *env, options_for(0, [&](const SearchProgress& p) { progress.update(p); }));
-        progress.clear();
+        if (!finished.count(0)) {
+          ProgressReporter progress("random-search");
+          finished[0] = random_search(
+              *env, options_for(0, [&](const SearchProgress& p) { progress.update(p); }));
+          progress.clear();
+          save();
+        }
       } else {
         // One search per item; each item's result depends only on its seed.
-        std::vector<size_t> items(static_cast<size_t>(searches));
+        std::vector<size_t> items;
         std::vector<std::string> labels;
         for (int k = 0; k < searches; ++k) {
-          items[static_cast<size_t>(k)] = static_cast<size_t>(k);
           labels.push_back("search " + std::to_string(k) + " (seed " +
-                           std::to_string(o->seed + k * static_cast<uint64_t>(o->nproc)) + ")");
+                           std::to_string(seed_of(static_cast<size_t>(k))) + ")");
+          if (!finished.count(static_cast<size_t>(k))) items.push_back(static_cast<size_t>(k));
         }
-        std::optional<std::pair<size_t, SearchResult>> best;
-        uint64_t episodes = 0, steps = 0;
-        int failed = 0;
-        std::string first_error;
-        const auto start = std::chrono::steady_clock::now();
         dist.run(
             items, labels,
             [&](size_t k) {
@@ -277,24 +337,30 @@ void add_random_search_command(CLI::App& app) {
                 return;
               }
               SearchResult r = result_from_wire(nlohmann::json::parse(payload));
-              episodes += r.episodes;
-              steps += r.steps;
               std::cout << "search " << k << " (rank " << rank << "): best reward "
                         << format_reward(r.best_reward) << " after " << r.best_actions.size()
                         << " actions, " << r.episodes << " episodes" << std::endl;
-              if (!best || r.best_reward > best->second.best_reward ||
-                  (r.best_reward == best->second.best_reward && k < best->first)) {
-                best.emplace(k, std::move(r));
-              }
+              finished[k] = std::move(r);
+              save();
             });
-        if (!dist.root()) return;
-        if (!best) throw Error("every search failed; the first: " + first_error);
-        if (failed) {
-          std::cerr << "cgym: error: " << failed << " of " << searches
-                    << " searches failed; the first: " << first_error << "\n";
-          set_exit_code(1);
-        }
-        result = std::move(best->second);
+      }
+      if (!dist.root()) return;
+      if (finished.empty()) throw Error("every search failed; the first: " + first_error);
+      if (failed) {
+        std::cerr << "cgym: error: " << failed << " of " << searches
+                  << " searches failed; the first: " << first_error << "\n";
+        set_exit_code(1);
+      }
+      // The best result, the lowest search index among equals (as one
+      // process would pick it, whatever order they finished in).
+      const SearchResult* best = nullptr;
+      for (const auto& [k, r] : finished) {
+        episodes += r.episodes;
+        steps += r.steps;
+        if (!best || r.best_reward > best->best_reward) best = &r;
+      }
+      SearchResult result = *best;
+      if (finished.size() > 1 || resumed > 0) {
         result.episodes = episodes;
         result.steps = steps;
         result.seconds =
