@@ -3,8 +3,34 @@
 #include <algorithm>
 
 #include "cgym/errors.h"
+#include "internal/env_task.h"
 
 namespace cgym {
+
+namespace internal {
+
+EnvTaskOutcome run_env_task(Env& env, int env_id, bool is_reset, Action action, bool auto_reset,
+                            const ResetOptions& reset_options) {
+  EnvTaskOutcome d;
+  d.result.env_id = env_id;
+  try {
+    if (is_reset) {
+      d.result.reset = env.reset(reset_options);
+    } else {
+      d.result.step = env.step(action);
+      if (auto_reset && d.result.step.done) d.result.reset = env.reset(reset_options);
+    }
+  } catch (const std::exception& ex) {
+    d.error_type = error_type_name(ex);
+    d.error_message = ex.what();
+  } catch (...) {
+    d.error_type = "unknown";
+    d.error_message = "a non-standard exception";
+  }
+  return d;
+}
+
+}  // namespace internal
 
 VectorEnv::VectorEnv(std::function<EnvPtr(int)> factory, VectorEnvOptions options)
     : options_(std::move(options)) {
@@ -75,25 +101,11 @@ void VectorEnv::worker_loop() {
       task = tasks_.front();
       tasks_.pop_front();
     }
-    Done d;
-    d.result.env_id = task.env_id;
-    Env& e = *envs_[task.env_id];
-    try {
-      if (task.is_reset) {
-        d.result.reset = e.reset(options_.reset_options);
-      } else {
-        d.result.step = e.step(task.action);
-        if (options_.auto_reset && d.result.step.done) {
-          d.result.reset = e.reset(options_.reset_options);
-        }
-      }
-    } catch (const std::exception& ex) {
-      d.error_type = error_type_name(ex);
-      d.error_message = ex.what();
-    } catch (...) {
-      d.error_type = "unknown";
-      d.error_message = "a non-standard exception";
-    }
+    auto outcome = internal::run_env_task(*envs_[task.env_id], task.env_id, task.is_reset,
+                                          task.action, options_.auto_reset,
+                                          options_.reset_options);
+    Done d{std::move(outcome.result), std::move(outcome.error_type),
+           std::move(outcome.error_message)};
     {
       std::lock_guard lock(mu_);
       done_.push_back(std::move(d));

@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "cgym/errors.h"
+#include "internal/env_task.h"
 
 namespace cgym::mpi {
 
@@ -549,10 +550,7 @@ class EnvPool {
     bool reset;
     Action action;
   };
-  struct Done {
-    BatchResult result;
-    std::string error_type, error_message;
-  };
+  using Done = internal::EnvTaskOutcome;
 
   EnvPool(std::vector<std::pair<int, EnvPtr>> envs, int threads, bool auto_reset,
           ResetOptions reset_options)
@@ -605,23 +603,8 @@ class EnvPool {
         task = tasks_.front();
         tasks_.pop_front();
       }
-      Done d;
-      d.result.env_id = task.env_id;
-      Env& e = *envs_.at(task.env_id);
-      try {
-        if (task.reset) {
-          d.result.reset = e.reset(reset_options_);
-        } else {
-          d.result.step = e.step(task.action);
-          if (auto_reset_ && d.result.step.done) d.result.reset = e.reset(reset_options_);
-        }
-      } catch (const std::exception& ex) {
-        d.error_type = error_type_name(ex);
-        d.error_message = ex.what();
-      } catch (...) {
-        d.error_type = "unknown";
-        d.error_message = "a non-standard exception";
-      }
+      Done d = internal::run_env_task(*envs_.at(task.env_id), task.env_id, task.reset,
+                                      task.action, auto_reset_, reset_options_);
       {
         std::lock_guard lock(mu_);
         done_.push_back(std::move(d));

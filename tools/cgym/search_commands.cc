@@ -12,6 +12,7 @@
 #include "cgym/commands.h"
 #include "cgym/common.h"
 #include "cgym/distributed.h"
+#include "cgym/remote_datasets.h"
 #include "cgym/search.h"
 
 namespace cgym::cli {
@@ -631,6 +632,22 @@ void run_eval(EvalOptions& opt, Distributed& dist) {
   std::vector<size_t> todo;
   for (size_t i = 0; i < n; ++i) {
     if (!rows[i]) todo.push_back(i);
+  }
+  if (dist.active() && dist.root() && !infinite && todo.size() <= 10000 &&
+      !dynamic_cast<const DownloadableDataset*>(dataset.get())) {
+    // Longest first: the queue hands out the biggest programs (a proxy for
+    // the slowest searches) first, so that none of them starts last and
+    // holds up the end of the run. The CSV stays in benchmark order.
+    std::vector<size_t> bytes(n, 0);
+    for (size_t i : todo) {
+      try {
+        bytes[i] = dataset->benchmark(uris[i])->data().program.size();
+      } catch (const std::exception&) {
+        // Its search will report the error; its place in the queue does not matter.
+      }
+    }
+    std::stable_sort(todo.begin(), todo.end(),
+                     [&](size_t a, size_t b) { return bytes[a] > bytes[b]; });
   }
   auto write_rows = [&] {
     std::vector<EnvState> out;
