@@ -7,6 +7,18 @@
 
 namespace cgym {
 
+namespace {
+
+// Which worker of how many the current thread is (set by each worker
+// thread before its loop; {0, 1} elsewhere).
+struct WorkerSlot {
+  int index = 0;
+  int count = 1;
+};
+thread_local WorkerSlot t_worker;
+
+}  // namespace
+
 namespace internal {
 
 EnvTaskOutcome run_env_task(Env& env, int env_id, bool is_reset, Action action, bool auto_reset,
@@ -57,7 +69,12 @@ VectorEnv::VectorEnv(std::function<EnvPtr(int)> factory, VectorEnvOptions option
                     ? options_.num_threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = std::min(threads, options_.num_envs);
-  for (int t = 0; t < threads; ++t) workers_.emplace_back([this] { worker_loop(); });
+  for (int t = 0; t < threads; ++t) {
+    workers_.emplace_back([this, t, threads] {
+      t_worker = {t, threads};
+      worker_loop();
+    });
+  }
 }
 
 VectorEnv::~VectorEnv() {
@@ -98,8 +115,18 @@ void VectorEnv::worker_loop() {
       std::unique_lock lock(mu_);
       task_cv_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
       if (tasks_.empty()) return;
-      task = tasks_.front();
-      tasks_.pop_front();
+      // Env i belongs to worker i % count: a worker takes its own envs'
+      // requests first, and another's only when it has none of its own. So
+      // an env's IR is allocated and freed by one thread, which keeps
+      // glibc's malloc from taking another thread's arena lock at every
+      // free (measured: 2 threads gave 1.2-1.5x one thread without this;
+      // docs/scale.md, "Threads and the allocator").
+      auto it = std::find_if(tasks_.begin(), tasks_.end(), [](const Task& t) {
+        return t.env_id % t_worker.count == t_worker.index;
+      });
+      if (it == tasks_.end()) it = tasks_.begin();
+      task = *it;
+      tasks_.erase(it);
     }
     auto outcome = internal::run_env_task(*envs_[task.env_id], task.env_id, task.is_reset,
                                           task.action, options_.auto_reset,
