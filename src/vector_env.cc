@@ -129,8 +129,7 @@ void VectorEnv::worker_loop() {
       tasks_.erase(it);
     }
     auto outcome = internal::run_env_task(*envs_[task.env_id], task.env_id, task.is_reset,
-                                          task.action, options_.auto_reset,
-                                          options_.reset_options);
+                                          task.action, options_.auto_reset, options_.reset_options);
     Done d{std::move(outcome.result), std::move(outcome.error_type),
            std::move(outcome.error_message)};
     {

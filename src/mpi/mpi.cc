@@ -603,8 +603,8 @@ class EnvPool {
         task = tasks_.front();
         tasks_.pop_front();
       }
-      Done d = internal::run_env_task(*envs_.at(task.env_id), task.env_id, task.reset,
-                                      task.action, auto_reset_, reset_options_);
+      Done d = internal::run_env_task(*envs_.at(task.env_id), task.env_id, task.reset, task.action,
+                                      auto_reset_, reset_options_);
       {
         std::lock_guard lock(mu_);
         done_.push_back(std::move(d));

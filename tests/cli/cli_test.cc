@@ -272,10 +272,9 @@ TEST_F(CliTest, RandomSearchWritesItsOutputs) {
 // the result is the one an uninterrupted run gives.
 TEST_F(CliTest, RandomSearchResumeRunsOnlyTheMissingSearches) {
   const auto out = path("resume");
-  std::vector<std::string> args = {"random-search", "--env",      "toy-reward-v0", "--benchmark",
-                                   "toy-v0/8",      "--steps",    "300",           "--seed",
-                                   "3",             "--searches", "3",             "--output-dir",
-                                   out.string()};
+  std::vector<std::string> args = {
+      "random-search", "--env", "toy-reward-v0", "--benchmark", "toy-v0/8",     "--steps",   "300",
+      "--seed",        "3",     "--searches",    "3",           "--output-dir", out.string()};
   auto whole = toy(args);
   EXPECT_OK(whole);
   const auto expected = nlohmann::json::parse(read_file(out / "results.json"));

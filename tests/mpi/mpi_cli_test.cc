@@ -194,11 +194,9 @@ TEST_F(MpiCliTest, KilledRankIsFoundByHeartbeatsWithEnableRecovery) {
 // searches.json; --resume runs only the searches not recorded, and the best
 // result is the one of an uninterrupted run with the same seeds.
 TEST_F(MpiCliTest, KilledRankThenResumeFinishesARandomSearch) {
-  std::vector<std::string> args = {"random-search", "--env",      "toy-reward-v0",
-                                   "--benchmark",   "toy-v0/6",   "--steps",
-                                   "300000",        "--searches", "6",
-                                   "--seed",        "9",          "--replays",
-                                   "0"};
+  std::vector<std::string> args = {
+      "random-search", "--env", "toy-reward-v0", "--benchmark", "toy-v0/6",  "--steps", "300000",
+      "--searches",    "6",     "--seed",        "9",           "--replays", "0"};
   auto with_dir = [&](const std::string& dir, bool resume) {
     auto a = args;
     a.insert(a.end(), {"--output-dir", path(dir)});
@@ -212,10 +210,11 @@ TEST_F(MpiCliTest, KilledRankThenResumeFinishesARandomSearch) {
   std::vector<std::string> tool = {CGYM_TOY_CLI_BINARY};
   const auto cut_args = with_dir("cut", false);
   tool.insert(tool.end(), cut_args.begin(), cut_args.end());
-  const std::string command =
-      "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then (while [ \"$(cat '" + record +
-      "' 2>/dev/null | grep -c best_reward)\" -lt 1 ]; do sleep 0.05; done; sleep 0.2; kill -9 $$) & fi; exec " +
-      join_command_line(tool);
+  const std::string command = "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then (while [ \"$(cat '" +
+                              record +
+                              "' 2>/dev/null | grep -c best_reward)\" -lt 1 ]; do sleep 0.05; "
+                              "done; sleep 0.2; kill -9 $$) & fi; exec " +
+                              join_command_line(tool);
   auto r = run({CGYM_MPIEXEC, "-n", "2", "--oversubscribe", "sh", "-c", command});
   EXPECT_NE(r.exit_code, 0) << describe(r);
   EXPECT_TRUE(contains(r.stdout_data + r.stderr_data, "--resume")) << describe(r);
@@ -226,8 +225,8 @@ TEST_F(MpiCliTest, KilledRankThenResumeFinishesARandomSearch) {
 
   auto resumed = run(mpi(2, with_dir("cut", true)));
   ASSERT_EQ(resumed.exit_code, 0) << describe(resumed);
-  EXPECT_TRUE(contains(resumed.stdout_data, "Resuming: " + std::to_string(kept) +
-                                                " of 6 searches already in"))
+  EXPECT_TRUE(contains(resumed.stdout_data,
+                       "Resuming: " + std::to_string(kept) + " of 6 searches already in"))
       << describe(resumed);
   // Only the missing searches ran again.
   size_t ran = 0;

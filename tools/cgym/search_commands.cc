@@ -103,8 +103,8 @@ void check_and_report_reproducibility(Env& env, SearchResult& result, int replay
   } else if (verdict == "non-deterministic") {
     const auto& nd = *result.validation->non_deterministic;
     std::cout << "NONDET: " << nd.rewards.size() << " replays gave " << format_reward(nd.min_reward)
-              << " to " << format_reward(nd.max_reward) << " (spread "
-              << format_reward(nd.spread()) << ")";
+              << " to " << format_reward(nd.max_reward) << " (spread " << format_reward(nd.spread())
+              << ")";
     if (!nd.actions.empty()) {
       std::cout << "; non-deterministic actions:";
       for (const auto& a : nd.actions) std::cout << " " << a;
@@ -291,8 +291,8 @@ void add_random_search_command(CLI::App& app) {
       auto save = [&] {
         nlohmann::json f = nlohmann::json::object();
         for (const auto& [k, r] : finished) f[std::to_string(k)] = result_to_wire(r);
-        write_file_atomic(record, nlohmann::json{{"options", search_options}, {"finished", f}}
-                                      .dump(1));
+        write_file_atomic(record,
+                          nlohmann::json{{"options", search_options}, {"finished", f}}.dump(1));
       };
       const size_t resumed = finished.size();
       if (dist.root()) {
