@@ -2,28 +2,7 @@
 no gym needed): ``Commandline``, ``NamedDiscrete``, ``Discrete``, ``Box``,
 ``Scalar``, ``Sequence``, ``Dict``, ``Reward``."""
 
-from cgym.spaces import (
-    Box,
-    Commandline,
-    Dict,
-    Discrete,
-    NamedDiscrete,
-    ObservationSpaceSpec,
-    Reward,
-    Scalar,
-    Sequence,
-    Space,
-)
+from cgym import spaces as _spaces
+from cgym.spaces import *  # noqa: F401,F403 -- every name of cgym.spaces.__all__
 
-__all__ = [
-    "Box",
-    "Commandline",
-    "Dict",
-    "Discrete",
-    "NamedDiscrete",
-    "ObservationSpaceSpec",
-    "Reward",
-    "Scalar",
-    "Sequence",
-    "Space",
-]
+__all__ = list(_spaces.__all__)

@@ -5,42 +5,11 @@ the Python bases to subclass (``CompilerEnvWrapper``, ``ActionWrapper``,
 ``ObservationWrapper``, ``RewardWrapper``) are those of :mod:`cgym.wrappers`.
 """
 
-from cgym.wrappers import (
-    ActionWrapper,
-    CommandlineWithTerminalAction,
-    CompilerEnvWrapper,
-    ConstrainedCommandline,
-    Counter,
-    CycleOverBenchmarks,
-    ForkOnStep,
-    IterateOverBenchmarks,
-    ObservationWrapper,
-    RandomOrderBenchmarks,
-    RewardWrapper,
-    RuntimePointEstimateReward,
-    SynchronousSqliteLogger,
-    TimeLimit,
-    ValidateBenchmarkAfterEveryStep,
-)
+from cgym import wrappers as _wrappers
+from cgym.wrappers import *  # noqa: F401,F403 -- every name of cgym.wrappers.__all__
+from cgym.wrappers import CompilerEnvWrapper
 
 #: CompilerGym's name for the base of action-translating wrappers.
 ConversionWrapperEnv = CompilerEnvWrapper
 
-__all__ = [
-    "ActionWrapper",
-    "CommandlineWithTerminalAction",
-    "CompilerEnvWrapper",
-    "ConstrainedCommandline",
-    "ConversionWrapperEnv",
-    "Counter",
-    "CycleOverBenchmarks",
-    "ForkOnStep",
-    "IterateOverBenchmarks",
-    "ObservationWrapper",
-    "RandomOrderBenchmarks",
-    "RewardWrapper",
-    "RuntimePointEstimateReward",
-    "SynchronousSqliteLogger",
-    "TimeLimit",
-    "ValidateBenchmarkAfterEveryStep",
-]
+__all__ = sorted([*_wrappers.__all__, "ConversionWrapperEnv"])
