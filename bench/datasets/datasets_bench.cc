@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "../bench_util.h"
 #include "cgym/cgym.h"
 #include "cgym/remote_datasets.h"
 #include "datasets/archive_test_util.h"
@@ -31,18 +32,11 @@
 #include "datasets/sha256.h"
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using cgym::bench::Clock;
+using cgym::bench::median;
+using cgym::bench::seconds_since;
 
 namespace {
-
-double since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 std::string sha(const std::string& s) {
   cgym::datasets_internal::Sha256 h;
@@ -105,7 +99,7 @@ int main(int argc, char** argv) {
   from.verify = false;
   auto t0 = Clock::now();
   cgym::install_dataset(big, from);
-  const double install_manifest_s = since(t0);
+  const double install_manifest_s = seconds_since(t0);
   const fs::path installed_manifest = cgym::dataset_install_dir(big) / ".cgym-manifest";
   std::vector<double> ours_size, ours_all, naive;
   size_t check = 0;
@@ -113,9 +107,9 @@ int main(int argc, char** argv) {
     t0 = Clock::now();
     auto ds = cgym::make_remote_dataset(big, cgym::ProgramFormat::kLlvmBitcode);
     check += ds->size();
-    ours_size.push_back(since(t0));
+    ours_size.push_back(seconds_since(t0));
     for (uint64_t i = 0; i < ds->size(); ++i) check += ds->benchmark_uri(i).size();
-    ours_all.push_back(since(t0));
+    ours_all.push_back(seconds_since(t0));
     t0 = Clock::now();
     std::ifstream in(installed_manifest);
     std::vector<std::string> uris;
@@ -123,7 +117,7 @@ int main(int argc, char** argv) {
       if (!l.empty()) uris.push_back(l);
     }
     check += uris.size();
-    naive.push_back(since(t0));
+    naive.push_back(seconds_since(t0));
   }
 
   // ---- 2. first reset: installed vs bundled -------------------------------------
@@ -147,13 +141,13 @@ int main(int argc, char** argv) {
           auto ds = cgym::make_remote_dataset(crc, cgym::ProgramFormat::kLlvmBitcode);
           env->reset({.benchmark = ds->benchmark("benchmark://crc-v0/crc32")});
         }
-        first_remote.push_back(since(t0));
+        first_remote.push_back(seconds_since(t0));
         t0 = Clock::now();
         {
           auto ds = cgym::make_bundled_dataset();
           env->reset({.benchmark = ds->benchmark("benchmark://cgym-v0/crc32")});
         }
-        first_bundled.push_back(since(t0));
+        first_bundled.push_back(seconds_since(t0));
       }
     } catch (const cgym::LookupError&) {
       reset_note = "(llvm-v0 is not built: skipped)";
@@ -179,10 +173,10 @@ int main(int argc, char** argv) {
     cgym::InstallOptions o = quiet;
     t0 = Clock::now();
     o.on_progress = [&](const cgym::InstallProgress& p) {
-      if (p.stage == "verify" && download_end == 0) download_end = since(t0);
+      if (p.stage == "verify" && download_end == 0) download_end = seconds_since(t0);
     };
     cgym::install_dataset(blob, o);
-    ours_total.push_back(since(t0));
+    ours_total.push_back(seconds_since(t0));
     ours_download.push_back(download_end);
     if (have_curl) {
       cgym::ProcessOptions c;
@@ -190,7 +184,7 @@ int main(int argc, char** argv) {
       c.timeout_seconds = 300;
       t0 = Clock::now();
       cgym::check_process(c);
-      curl_s.push_back(since(t0));
+      curl_s.push_back(seconds_since(t0));
       fs::remove(root / "curl.out");
     }
   }

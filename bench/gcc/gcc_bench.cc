@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "../bench_util.h"
 #include "cgym/cgym.h"
 #include "cgym/datasets.h"
 #include "cgym/search.h"
@@ -32,18 +33,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
+using cgym::bench::Clock;
+using cgym::bench::median;
+using cgym::bench::seconds_since;
 std::string ms(double seconds) {
   char buf[32];
   if (seconds < 1e-3) {

@@ -16,22 +16,16 @@
 #include <string>
 #include <vector>
 
+#include "../bench_util.h"
 #include "cgym/cgym.h"
 #include "cgym/mpi.h"
 
 using namespace cgym;
-using Clock = std::chrono::steady_clock;
+using cgym::bench::Clock;
+using cgym::bench::median;
+using cgym::bench::seconds_since;
 
 namespace {
-
-double since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 struct Workload {
   std::string name;    // for the table
@@ -56,7 +50,7 @@ Run drive(V& venv, const Workload& w, int envs, double seconds) {
   std::vector<Action> actions(static_cast<size_t>(envs));
   int64_t batches = 0;
   const auto start = Clock::now();
-  while (since(start) < seconds) {
+  while (seconds_since(start) < seconds) {
     for (int i = 0; i < envs; ++i) {
       actions[static_cast<size_t>(i)] =
           std::uniform_int_distribution<int>(0, w.num_actions - 1)(venv.rng(i));
@@ -66,7 +60,7 @@ Run drive(V& venv, const Workload& w, int envs, double seconds) {
     if (w.reset_every > 0 && batches % w.reset_every == 0) venv.reset();
   }
   Run r;
-  r.batches_per_second = static_cast<double>(batches) / since(start);
+  r.batches_per_second = static_cast<double>(batches) / seconds_since(start);
   return r;
 }
 

@@ -30,27 +30,21 @@
 #include <numeric>
 #include <sstream>
 
+#include "../bench_util.h"
 #include "cgym/cgym.h"
 
 using namespace cgym;
-using Clock = std::chrono::steady_clock;
+using cgym::bench::Clock;
+using cgym::bench::median;
+using cgym::bench::seconds_since;
 
 namespace {
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 double rss_mb() {
   std::ifstream in("/proc/self/statm");
   long pages = 0, resident = 0;
   in >> pages >> resident;
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 // Steps per second of `num_envs` random walks on `threads` workers. Each env
