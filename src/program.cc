@@ -20,12 +20,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <regex>
 #include <sstream>
 
 #include "cgym/datasets.h"
 #include "cgym/errors.h"
 #include "cgym/util.h"
 #include "datasets/internal.h"
+#include "datasets/sha256.h"
 
 namespace fs = std::filesystem;
 
@@ -182,9 +185,9 @@ void append_tagged(std::vector<ValidationIssue>& out, std::vector<ValidationIssu
   }
 }
 
-ProcessResult run_with_env(const Benchmark& benchmark, const fs::path& executable,
-                           const fs::path& cwd, std::map<std::string, std::string> env,
-                           double timeout_factor) {
+ProcessResult run_with_env(const Benchmark& benchmark, const std::vector<std::string>& args,
+                           const fs::path& executable, const fs::path& cwd,
+                           std::map<std::string, std::string> env, double timeout_factor) {
   // Files the program expects in its working directory (metadata
   // "run_files": {name: contents}, e.g. cBench's _finfo_dataset).
   if (const auto& m = benchmark.data().metadata; m.contains("run_files")) {
@@ -195,7 +198,7 @@ ProcessResult run_with_env(const Benchmark& benchmark, const fs::path& executabl
   }
   ProcessOptions o;
   o.argv = {fs::absolute(executable).string()};
-  for (const auto& a : benchmark.data().run_args) o.argv.push_back(a);
+  o.argv.insert(o.argv.end(), args.begin(), args.end());
   o.cwd = cwd;
   o.timeout_seconds = benchmark.data().run_timeout_seconds * timeout_factor;
   o.max_output_bytes = size_t{64} << 20;
@@ -211,6 +214,107 @@ const std::map<std::string, std::string>& sanitizer_env() {
       {"UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"},
   };
   return env;
+}
+
+using RunSink = std::function<void(const ProcessResult&, std::vector<ValidationIssue>)>;
+
+std::string joined(const std::vector<std::string>& args) {
+  std::string out;
+  for (const auto& a : args) out += (out.empty() ? "" : " ") + a;
+  return out;
+}
+
+// "N bytes, sha256 0123456789ab..." for a content record.
+std::string describe_record(const nlohmann::json& r) {
+  return std::to_string(r.at("size").get<size_t>()) + " bytes, sha256 " +
+         r.at("sha256").get<std::string>().substr(0, 16) + "...";
+}
+
+// What one validation run found, against its recorded reference.
+std::vector<ValidationIssue> compare_run(const Benchmark& benchmark, const nlohmann::json& run,
+                                         size_t index, const ProcessResult& result,
+                                         const fs::path& cwd) {
+  if (!run.contains("reference")) {
+    throw ValidationError("cannot validate " + benchmark.uri() + ": validation run " +
+                          std::to_string(index + 1) +
+                          " has no reference; make the benchmark with make_runnable_with_runs()");
+  }
+  const auto& ref = run["reference"];
+  std::vector<ValidationIssue> issues;
+  const std::string pattern_error =
+      datasets_internal::stdout_pattern_error(run, result.stdout_data);
+  const auto& first_reference = benchmark.data().reference_output;
+  if (run.contains("stdout_regex")) {
+    if (!pattern_error.empty()) issues.push_back({"Wrong output", pattern_error});
+  } else if (index == 0 && first_reference) {
+    if (result.stdout_data != *first_reference) {
+      issues.push_back(
+          {"Wrong output", describe_output_difference(*first_reference, result.stdout_data)});
+    }
+  } else if (const auto got = datasets_internal::content_record(result.stdout_data);
+             got != ref.at("stdout")) {
+    issues.push_back({"Wrong output", "stdout differs from the -O0 build's (" +
+                                          describe_record(got) + " against " +
+                                          describe_record(ref.at("stdout")) + ")"});
+  }
+  const nlohmann::json files = datasets_internal::output_records(run, cwd);
+  for (const auto& [name, want] : ref.at("files").items()) {
+    const auto& got = files.contains(name) ? files[name] : nlohmann::json();
+    if (got.is_null()) {
+      issues.push_back({"Wrong output", "the program did not write " + name +
+                                            ", which the -O0 build wrote (" +
+                                            describe_record(want) + ")"});
+    } else if (got != want) {
+      issues.push_back({"Wrong output", name + " differs from the -O0 build's (" +
+                                            describe_record(got) + " against " +
+                                            describe_record(want) + ")"});
+    }
+  }
+  return issues;
+}
+
+// Runs `exe` once per validation run of `benchmark` (one run of run_args
+// when it has none), each in its own directory under `dir`, and gives
+// `sink` each run's result and issues. With several runs, the details name
+// the run; checking stops after three failing runs.
+void run_each(const Benchmark& benchmark, const fs::path& exe, const fs::path& dir,
+              const std::map<std::string, std::string>& env, double timeout_factor,
+              const RunSink& sink) {
+  const nlohmann::json* runs = datasets_internal::validation_runs(benchmark);
+  if (!runs) {
+    const ProcessResult r =
+        run_with_env(benchmark, benchmark.data().run_args, exe, dir, env, timeout_factor);
+    sink(r, check_program_output(benchmark, r));
+    return;
+  }
+  constexpr int kMaxFailing = 3;
+  int failing = 0;
+  const size_t n = runs->size();
+  for (size_t i = 0; i < n; ++i) {
+    const auto& run = (*runs)[i];
+    const fs::path cwd = dir / ("run-" + std::to_string(i + 1));
+    const ProcessResult r =
+        datasets_internal::execute_run(benchmark, run, exe, cwd, env, timeout_factor);
+    std::vector<ValidationIssue> issues = datasets_internal::check_exit_status(benchmark, r);
+    if (issues.empty()) issues = compare_run(benchmark, run, i, r, cwd);
+    std::error_code ec;
+    fs::remove_all(cwd, ec);
+    if (issues.empty()) {
+      sink(r, {});
+      continue;
+    }
+    const std::string where = n > 1 ? "run " + std::to_string(i + 1) + " of " + std::to_string(n) +
+                                          " (`" + joined(run.at("args")) + "`): "
+                                    : "";
+    for (auto& issue : issues) issue.details = where + issue.details;
+    if (++failing == kMaxFailing && i + 1 < n) {
+      issues.back().details += "\n(checking stopped after " + std::to_string(kMaxFailing) +
+                               " failing runs; " + std::to_string(n - i - 1) + " runs not checked)";
+      sink(r, std::move(issues));
+      return;
+    }
+    sink(r, std::move(issues));
+  }
 }
 
 // The optimised module with AddressSanitizer (see the top of this file).
@@ -256,9 +360,11 @@ std::vector<ValidationIssue> check_asan_on_bitcode(const Benchmark& benchmark,
   } catch (const ProcessError& e) {
     return {{"Build failed", "[" + build + "] " + e.what()}};
   }
-  const ProcessResult run = run_with_env(benchmark, exe, dir, sanitizer_env(), 4.0);
   std::vector<ValidationIssue> out;
-  append_tagged(out, check_program_output(benchmark, run), run, build);
+  run_each(benchmark, exe, dir, sanitizer_env(), 4.0,
+           [&](const ProcessResult& run, std::vector<ValidationIssue> issues) {
+             append_tagged(out, std::move(issues), run, build);
+           });
   return out;
 }
 
@@ -284,13 +390,93 @@ std::vector<ValidationIssue> check_sanitizers_on_sources(const Benchmark& benchm
   } catch (const InvalidArgument& e) {
     throw ValidationError(e.what());
   }
-  const ProcessResult run = run_with_env(benchmark, exe, dir, sanitizer_env(), 4.0);
   std::vector<ValidationIssue> out;
-  append_tagged(out, check_program_output(benchmark, run), run, build);
+  run_each(benchmark, exe, dir, sanitizer_env(), 4.0,
+           [&](const ProcessResult& run, std::vector<ValidationIssue> issues) {
+             append_tagged(out, std::move(issues), run, build);
+           });
   return out;
 }
 
 }  // namespace
+
+namespace datasets_internal {
+
+const nlohmann::json* validation_runs(const Benchmark& benchmark) {
+  const auto& m = benchmark.data().metadata;
+  if (!m.contains("runs") || !m["runs"].is_array() || m["runs"].empty()) return nullptr;
+  return &m["runs"];
+}
+
+nlohmann::json content_record(std::string_view data) {
+  Sha256 h;
+  h.update(data);
+  return {{"sha256", h.hex_digest()}, {"size", data.size()}};
+}
+
+ProcessResult execute_run(const Benchmark& benchmark, const nlohmann::json& run,
+                          const fs::path& executable, const fs::path& cwd,
+                          const std::map<std::string, std::string>& env, double timeout_factor) {
+  std::error_code ec;
+  fs::create_directories(cwd, ec);
+  if (ec) throw IoError("cannot create directory '" + cwd.string() + "': " + ec.message());
+  return run_with_env(benchmark, run.at("args").get<std::vector<std::string>>(), executable, cwd,
+                      env, timeout_factor);
+}
+
+nlohmann::json output_records(const nlohmann::json& run, const fs::path& cwd) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!run.contains("output_files")) return out;
+  for (const auto& f : run["output_files"]) {
+    const std::string name = f.get<std::string>();
+    const fs::path p = cwd / name;
+    out[name] = fs::is_regular_file(p) ? content_record(read_file(p.string())) : nlohmann::json();
+  }
+  return out;
+}
+
+std::vector<ValidationIssue> check_exit_status(const Benchmark& benchmark,
+                                               const ProcessResult& run) {
+  std::vector<ValidationIssue> issues;
+  if (run.timed_out) {
+    std::ostringstream d;
+    d << "the program ran longer than " << benchmark.data().run_timeout_seconds
+      << " s and was killed" << stderr_excerpt(run.stderr_data);
+    issues.push_back({"Execution timeout", d.str()});
+  } else if (run.exit_code < 0) {
+    issues.push_back({"Crash", "the program was killed by " + describe_signal(-run.exit_code) +
+                                   stderr_excerpt(run.stderr_data)});
+  } else if (run.exit_code != 0) {
+    issues.push_back({"Crash", "the program exited with status " + std::to_string(run.exit_code) +
+                                   stderr_excerpt(run.stderr_data)});
+  }
+  return issues;
+}
+
+std::string stdout_pattern_error(const nlohmann::json& run, const std::string& out) {
+  if (!run.contains("stdout_regex")) return "";
+  const std::string pattern = run["stdout_regex"].get<std::string>();
+  // Python's re.match: anchored at the start, not at the end.
+  if (std::regex_search(out, std::regex(pattern), std::regex_constants::match_continuous)) {
+    return "";
+  }
+  const auto lines = split_lines(out);
+  return "the output does not match the pattern " + show_line(pattern) + "; its first line is " +
+         (lines.empty() ? std::string("<empty>") : show_line(lines[0]));
+}
+
+}  // namespace datasets_internal
+
+std::vector<ValidationIssue> run_and_check_program(const Benchmark& benchmark,
+                                                   const fs::path& executable, const fs::path& dir,
+                                                   const std::map<std::string, std::string>& env) {
+  std::vector<ValidationIssue> out;
+  run_each(benchmark, executable, dir, env, 1.0,
+           [&](const ProcessResult&, std::vector<ValidationIssue> issues) {
+             for (auto& i : issues) out.push_back(std::move(i));
+           });
+  return out;
+}
 
 fs::path clang_program() {
   if (const char* v = std::getenv("CGYM_CLANG"); v && *v) {
@@ -337,26 +523,12 @@ void build_executable_from_bitcode(const Benchmark& benchmark, std::string_view 
 
 ProcessResult run_benchmark_program(const Benchmark& benchmark, const fs::path& executable,
                                     const fs::path& cwd) {
-  return run_with_env(benchmark, executable, cwd, {}, 1.0);
+  return run_with_env(benchmark, benchmark.data().run_args, executable, cwd, {}, 1.0);
 }
 
 std::vector<ValidationIssue> check_program_output(const Benchmark& benchmark,
                                                   const ProcessResult& run) {
-  std::vector<ValidationIssue> issues;
-  if (run.timed_out) {
-    std::ostringstream d;
-    d << "the program ran longer than " << benchmark.data().run_timeout_seconds
-      << " s and was killed" << stderr_excerpt(run.stderr_data);
-    issues.push_back({"Execution timeout", d.str()});
-    return issues;
-  }
-  if (run.exit_code < 0) {
-    issues.push_back({"Crash", "the program was killed by " + describe_signal(-run.exit_code) +
-                                   stderr_excerpt(run.stderr_data)});
-  } else if (run.exit_code != 0) {
-    issues.push_back({"Crash", "the program exited with status " + std::to_string(run.exit_code) +
-                                   stderr_excerpt(run.stderr_data)});
-  }
+  std::vector<ValidationIssue> issues = datasets_internal::check_exit_status(benchmark, run);
   // After a crash the output is cut short: the crash says more than a diff.
   const auto& reference = benchmark.data().reference_output;
   if (issues.empty() && reference && run.stdout_data != *reference) {
@@ -378,11 +550,15 @@ std::vector<ValidationIssue> validate_bitcode_program(const Benchmark& benchmark
     } catch (const ProcessError& e) {
       return {{"Build failed", e.what()}};
     }
-    const ProcessResult run = run_benchmark_program(benchmark, exe, dir.path());
-    issues = check_program_output(benchmark, run);
+    issues = run_and_check_program(benchmark, exe, dir.path());
     if (sanitizers) {
-      for (auto& i : check_asan_on_bitcode(benchmark, bitcode, dir.path())) {
-        issues.push_back(std::move(i));
+      // CompilerGym runs some cBench programs without AddressSanitizer
+      // (jpeg-c); metadata "asan": false says so.
+      const auto& m = benchmark.data().metadata;
+      if (!(m.contains("asan") && m["asan"] == false)) {
+        for (auto& i : check_asan_on_bitcode(benchmark, bitcode, dir.path())) {
+          issues.push_back(std::move(i));
+        }
       }
       for (auto& i : check_sanitizers_on_sources(benchmark, dir.path())) {
         issues.push_back(std::move(i));

@@ -621,8 +621,7 @@ std::vector<ValidationIssue> GccSession::validate_semantics(const ValidationOpti
   } catch (const std::exception& e) {
     return {{"Build failed", e.what()}};
   }
-  auto run = run_benchmark_program(*benchmark_, exe, dir.path);
-  issues = check_program_output(*benchmark_, run);
+  issues = run_and_check_program(*benchmark_, exe, dir.path);
   if (options.sanitizers) {
     ProcessOptions p;
     p.argv = {gcc_->path};
@@ -644,8 +643,7 @@ std::vector<ValidationIssue> GccSession::validate_semantics(const ValidationOpti
     p.timeout_seconds = std::max(settings_.timeout_seconds, 120.0);
     try {
       check_process(p);
-      auto r = run_benchmark_program(*benchmark_, san.string(), dir.path);
-      for (auto& issue : check_program_output(*benchmark_, r)) {
+      for (auto& issue : run_and_check_program(*benchmark_, san.string(), dir.path)) {
         issue.type = "Sanitizer: " + issue.type;
         issues.push_back(std::move(issue));
       }

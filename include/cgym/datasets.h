@@ -184,6 +184,31 @@ DatasetPtr make_directory_dataset(std::string name, std::filesystem::path root,
 BenchmarkPtr make_runnable(const Benchmark& benchmark, std::vector<std::string> run_args = {},
                            double run_timeout_seconds = 10.0);
 
+/// One run of a benchmark program for validation (CompilerGym's validation
+/// callbacks: one per runtime input).
+struct ProgramRun {
+  /// Arguments given to the program.
+  std::vector<std::string> args;
+  /// Files the program writes in its working directory, compared with the
+  /// -O0 build's (relative paths).
+  std::vector<std::string> output_files;
+  /// When set, stdout is not compared with the -O0 build's; it must match
+  /// this ECMAScript regular expression from its start (Python's re.match).
+  std::string stdout_regex;
+};
+
+/// Like make_runnable(), with several validation runs: the -O0 build runs
+/// each, in its own directory, and records its stdout and output files (as
+/// sha256 and size, in metadata "runs"). Validation runs the optimised
+/// program the same way and compares each run; issue details name the run.
+/// run_args and reference_output are the first run's (the Runtime
+/// observation runs that one). Throws InvalidArgument for no runs, an
+/// output file outside the run's directory or a bad regex, and
+/// BenchmarkInitError when a run of the -O0 build fails.
+BenchmarkPtr make_runnable_with_runs(const Benchmark& benchmark,
+                                     const std::vector<ProgramRun>& runs,
+                                     double run_timeout_seconds = 10.0);
+
 // ---- collections ------------------------------------------------------------
 
 /// The LLVM envs' datasets: cgym-v0 (bitcode), csmith-v0 (bitcode),

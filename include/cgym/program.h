@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,16 @@ ProcessResult run_benchmark_program(const Benchmark& benchmark,
 /// (with the first differing lines). Empty when the run matches.
 std::vector<ValidationIssue> check_program_output(const Benchmark& benchmark,
                                                   const ProcessResult& run);
+
+/// Runs a built program for each of the benchmark's validation runs (see
+/// make_runnable_with_runs(); one run of run_args when it has none), each in
+/// its own directory under `dir`, and checks each against the -O0 build:
+/// the exit status, stdout (or its pattern) and the files it writes. With
+/// several runs, issue details name the run; checking stops after three
+/// failing runs. `env` is added to each run's environment.
+std::vector<ValidationIssue> run_and_check_program(
+    const Benchmark& benchmark, const std::filesystem::path& executable,
+    const std::filesystem::path& dir, const std::map<std::string, std::string>& env = {});
 
 /// Builds from bitcode, runs, and checks. With `sanitizers`, also builds
 /// with -fsanitize=address,undefined and checks that run too. Build

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <regex>
 
 #include "cgym/datasets.h"
 #include "cgym/errors.h"
@@ -287,7 +288,47 @@ void build_executable_from_sources(const BenchmarkData& data, const fs::path& ou
   check_process(o);
 }
 
-std::string compute_reference_output(const BenchmarkData& data) {
+namespace {
+
+// Runs the -O0 build once per validation run and records, in data's
+// metadata, what each run printed and wrote. Returns the first run's stdout.
+std::string record_references(const Benchmark& benchmark, const nlohmann::json& runs,
+                              const fs::path& exe, const fs::path& dir, BenchmarkData& data,
+                              const std::string& what) {
+  std::string first;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const auto& run = runs[i];
+    const std::string where = "run " + std::to_string(i + 1) + " of " +
+                              std::to_string(runs.size()) + " (" + run.at("args").dump() + ")";
+    const fs::path cwd = dir / ("run-" + std::to_string(i + 1));
+    const ProcessResult r = execute_run(benchmark, run, exe, cwd, {}, 1.0);
+    const auto issues = check_exit_status(benchmark, r);
+    if (!issues.empty()) {
+      throw BenchmarkInitError(what + ": the unoptimised program does not run cleanly in " + where +
+                               ": " + issues[0].type + ": " + issues[0].details);
+    }
+    if (const std::string e = stdout_pattern_error(run, r.stdout_data); !e.empty()) {
+      throw BenchmarkInitError(what + ": in " + where + " " + e);
+    }
+    nlohmann::json files = output_records(run, cwd);
+    for (const auto& [name, rec] : files.items()) {
+      if (rec.is_null()) {
+        throw BenchmarkInitError(what + ": the unoptimised program did not write " + name + " in " +
+                                 where);
+      }
+    }
+    data.metadata["runs"][i]["reference"] = {{"stdout", content_record(r.stdout_data)},
+                                             {"files", std::move(files)}};
+    if (i == 0) first = r.stdout_data;
+    std::error_code ec;
+    fs::remove_all(cwd, ec);
+  }
+  return first;
+}
+
+}  // namespace
+
+std::string compute_reference_output(BenchmarkData& data) {
   const Benchmark benchmark(data);
   const std::string what = "cannot compute the reference output of " + data.uri;
   try {
@@ -305,6 +346,9 @@ std::string compute_reference_output(const BenchmarkData& data) {
       default:
         throw BenchmarkInitError(what + ": a program of format " + to_string(data.format) +
                                  " cannot be built");
+    }
+    if (const nlohmann::json* runs = validation_runs(benchmark)) {
+      return record_references(benchmark, *runs, exe, dir.path(), data, what);
     }
     const ProcessResult run = run_benchmark_program(benchmark, exe, dir.path());
     const auto issues = check_program_output(benchmark, run);
@@ -324,13 +368,16 @@ std::string compute_reference_output(const BenchmarkData& data) {
 
 }  // namespace datasets_internal
 
-BenchmarkPtr make_runnable(const Benchmark& benchmark, std::vector<std::string> run_args,
-                           double run_timeout_seconds) {
+namespace {
+
+// make_runnable() and make_runnable_with_runs(): `data` carries its
+// validation runs (metadata "runs") or none.
+BenchmarkPtr finish_runnable(BenchmarkData data, std::vector<std::string> run_args,
+                             double run_timeout_seconds, const char* caller) {
   if (!(run_timeout_seconds > 0)) {
-    throw InvalidArgument("make_runnable: run_timeout_seconds must be positive, got " +
+    throw InvalidArgument(std::string(caller) + ": run_timeout_seconds must be positive, got " +
                           std::to_string(run_timeout_seconds));
   }
-  BenchmarkData data = benchmark.data();
   data.run_args = std::move(run_args);
   data.run_timeout_seconds = run_timeout_seconds;
   data.reference_output.reset();
@@ -341,6 +388,49 @@ BenchmarkPtr make_runnable(const Benchmark& benchmark, std::vector<std::string> 
     datasets_internal::register_user_benchmark(made);
   }
   return made;
+}
+
+}  // namespace
+
+BenchmarkPtr make_runnable_with_runs(const Benchmark& benchmark,
+                                     const std::vector<ProgramRun>& runs,
+                                     double run_timeout_seconds) {
+  constexpr const char* kCaller = "make_runnable_with_runs";
+  if (runs.empty()) throw InvalidArgument(std::string(kCaller) + ": give at least one run");
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& r : runs) {
+    nlohmann::json j = {{"args", r.args}};
+    for (const auto& f : r.output_files) {
+      const fs::path p(f);
+      if (f.empty() || p.is_absolute() ||
+          std::any_of(p.begin(), p.end(), [](const fs::path& c) { return c == ".."; })) {
+        throw InvalidArgument(std::string(kCaller) + ": output file '" + f +
+                              "' must be a relative path inside the run's directory");
+      }
+    }
+    if (!r.output_files.empty()) j["output_files"] = r.output_files;
+    if (!r.stdout_regex.empty()) {
+      try {
+        const std::regex check(r.stdout_regex);
+      } catch (const std::regex_error& e) {
+        throw InvalidArgument(std::string(kCaller) + ": stdout_regex '" + r.stdout_regex +
+                              "' is not a valid ECMAScript regular expression: " + e.what());
+      }
+      j["stdout_regex"] = r.stdout_regex;
+    }
+    list.push_back(std::move(j));
+  }
+  BenchmarkData data = benchmark.data();
+  data.metadata["runs"] = std::move(list);
+  return finish_runnable(std::move(data), runs.front().args, run_timeout_seconds, kCaller);
+}
+
+BenchmarkPtr make_runnable(const Benchmark& benchmark, std::vector<std::string> run_args,
+                           double run_timeout_seconds) {
+  BenchmarkData data = benchmark.data();
+  data.metadata.erase("runs");
+  return finish_runnable(std::move(data), std::move(run_args), run_timeout_seconds,
+                         "make_runnable");
 }
 
 }  // namespace cgym

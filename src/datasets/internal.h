@@ -13,6 +13,8 @@
 
 #include "cgym/benchmark.h"
 #include "cgym/dataset.h"
+#include "cgym/session.h"
+#include "cgym/subprocess.h"
 
 namespace cgym::datasets_internal {
 
@@ -70,9 +72,33 @@ void build_executable_from_sources(const BenchmarkData& data, const std::filesys
                                    const std::filesystem::path& scratch_dir,
                                    double timeout_seconds);
 
-/// The reference output of `data` built at -O0 and run (see make_runnable).
-/// Throws BenchmarkInitError.
-std::string compute_reference_output(const BenchmarkData& data);
+/// The reference output of `data` built at -O0 and run (see make_runnable):
+/// the stdout of its run_args run. When `data` has validation runs
+/// (metadata "runs", see make_runnable_with_runs) every run is made, and
+/// each run's "reference" (its stdout's and output files' content records)
+/// is recorded in `data`; the first run's stdout is returned. Throws
+/// BenchmarkInitError.
+std::string compute_reference_output(BenchmarkData& data);
+
+// ---- validation runs (defined in src/program.cc) ---------------------------
+
+/// The validation runs in the benchmark's metadata "runs", or nullptr.
+const nlohmann::json* validation_runs(const Benchmark& benchmark);
+/// {"sha256": ..., "size": ...} of `data`.
+nlohmann::json content_record(std::string_view data);
+/// Runs `executable` with the run's "args" in `cwd` (created), with the
+/// benchmark's run files and run timeout times `timeout_factor`.
+ProcessResult execute_run(const Benchmark& benchmark, const nlohmann::json& run,
+                          const std::filesystem::path& executable, const std::filesystem::path& cwd,
+                          const std::map<std::string, std::string>& env, double timeout_factor);
+/// {name: content record, or null when missing} for the run's "output_files".
+nlohmann::json output_records(const nlohmann::json& run, const std::filesystem::path& cwd);
+/// "Execution timeout" or "Crash" for a run that did not exit with status 0.
+std::vector<ValidationIssue> check_exit_status(const Benchmark& benchmark,
+                                               const ProcessResult& run);
+/// Empty when the run has no "stdout_regex" or `out` matches it at its
+/// start (Python's re.match); else what did not match.
+std::string stdout_pattern_error(const nlohmann::json& run, const std::string& out);
 
 /// A process-wide table of the benchmarks made by make_benchmark*() so that
 /// their URIs resolve while they are alive.

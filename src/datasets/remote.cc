@@ -987,38 +987,110 @@ class RemoteDataset final : public DownloadableDataset {
 
 namespace {
 
-// cbench-v1's validation runs, as CompilerGym's cbench.py defines them
-// (its first input of each). Programs CompilerGym leaves unchecked
-// (adpcm: timeouts; ispell: fails under safe optimizations; rijndael:
-// memory errors; ghostscript: crashes in the reference build; lame:
-// disabled; sha: prints random hex, so its output is not compared) have no
-// entry and stay not runnable.
-struct CbenchRun {
-  const char* args;
-  bool link_m;
+// cbench-v1's validation runs, as CompilerGym's cbench.py defines them:
+// one run per runtime input i = 1..20 ({i} below; bitcount takes two
+// fixed arguments instead, stringsearch2 only input 1), with the files each
+// run writes compared with the -O0 build's. sha prints digests that
+// CompilerGym does not compare, only checks against a pattern. Programs
+// CompilerGym leaves unchecked (adpcm: timeouts; ispell: fails under safe
+// optimizations; rijndael: memory errors; ghostscript: crashes in the
+// reference build; lame: disabled) have no entry and stay not runnable.
+struct CbenchRuns {
+  const char* args;                  // with $D (the runtime data) and {i}
+  std::vector<std::string> outs;     // files compared with the -O0 build's
+  bool link_m = false;               // links with -lm
+  int inputs = 20;                   // i = 1..inputs
+  const char* stdout_regex = "";     // replaces the stdout comparison
+  bool asan = true;                  // CompilerGym's ASan variant applies
+  std::vector<const char*> fixed{};  // fixed argument lists instead of {i}
 };
 
-const std::map<std::string, CbenchRun>& cbench_runs() {
-  static const std::map<std::string, CbenchRun> runs = {
-      {"bitcount", {"1125000", false}},
-      {"blowfish", {"d $D/office_data/1.benc output.txt 1234567890abcdeffedcba0987654321", false}},
-      {"bzip2", {"-d -k -f -c $D/bzip2_data/1.bz2", false}},
-      {"crc32", {"$D/telecom_data/1.pcm", false}},
-      {"dijkstra", {"$D/network_dijkstra_data/1.dat", false}},
-      {"gsm", {"-fps -c $D/telecom_gsm_data/1.au", false}},
-      {"jpeg-c", {"-dct int -progressive -outfile output.jpeg $D/consumer_jpeg_data/1.ppm", false}},
-      {"jpeg-d", {"-dct int -outfile output.ppm $D/consumer_jpeg_data/1.jpg", false}},
-      {"patricia", {"$D/network_patricia_data/1.udp", false}},
-      {"qsort", {"$D/automotive_qsort_data/1.dat", true}},
-      {"stringsearch", {"$D/office_data/1.txt $D/office_data/1.s.txt output.txt", true}},
-      {"stringsearch2", {"$D/office_data/1.txt $D/office_data/1.s.txt output.txt", false}},
-      {"susan", {"$D/automotive_susan_data/1.pgm output_large.corners.pgm -c", true}},
-      {"tiff2bw", {"$D/consumer_tiff_data/1.tif output.tif", true}},
-      {"tiff2rgba", {"$D/consumer_tiff_data/1.tif output.tif", true}},
-      {"tiffdither", {"$D/consumer_tiff_data/1.bw.tif out.tif", true}},
-      {"tiffmedian", {"$D/consumer_tiff_data/1.nocomp.tif output.tif", true}},
+const std::map<std::string, CbenchRuns>& cbench_runs() {
+  static const std::map<std::string, CbenchRuns> runs = {
+      {"bitcount", {.args = "", .outs = {}, .fixed = {"1125000", "512"}}},
+      {"blowfish",
+       {.args = "d $D/office_data/{i}.benc output.txt 1234567890abcdeffedcba0987654321",
+        .outs = {"output.txt"}}},
+      {"bzip2", {.args = "-d -k -f -c $D/bzip2_data/{i}.bz2"}},
+      {"crc32", {.args = "$D/telecom_data/{i}.pcm"}},
+      {"dijkstra", {.args = "$D/network_dijkstra_data/{i}.dat"}},
+      {"gsm", {.args = "-fps -c $D/telecom_gsm_data/{i}.au"}},
+      {"jpeg-c",
+       {.args = "-dct int -progressive -outfile output.jpeg $D/consumer_jpeg_data/{i}.ppm",
+        .outs = {"output.jpeg"},
+        .asan = false}},
+      {"jpeg-d",
+       {.args = "-dct int -outfile output.ppm $D/consumer_jpeg_data/{i}.jpg",
+        .outs = {"output.ppm"}}},
+      {"patricia", {.args = "$D/network_patricia_data/{i}.udp"}},
+      {"qsort",
+       {.args = "$D/automotive_qsort_data/{i}.dat", .outs = {"sorted_output.dat"}, .link_m = true}},
+      {"sha",
+       {.args = "$D/office_data/{i}.txt",
+        .stdout_regex = "[0-9a-f]{0,16} [0-9a-f]{0,16} [0-9a-f]{0,16} [0-9a-f]{0,16} "
+                        "[0-9a-f]{0,16}"}},
+      {"stringsearch",
+       {.args = "$D/office_data/{i}.txt $D/office_data/{i}.s.txt output.txt",
+        .outs = {"output.txt"},
+        .link_m = true}},
+      {"stringsearch2",
+       {.args = "$D/office_data/{i}.txt $D/office_data/{i}.s.txt output.txt",
+        .outs = {"output.txt"},
+        .inputs = 1}},
+      {"susan",
+       {.args = "$D/automotive_susan_data/{i}.pgm output_large.corners.pgm -c",
+        .outs = {"output_large.corners.pgm"},
+        .link_m = true}},
+      {"tiff2bw",
+       {.args = "$D/consumer_tiff_data/{i}.tif output.tif",
+        .outs = {"output.tif"},
+        .link_m = true}},
+      {"tiff2rgba",
+       {.args = "$D/consumer_tiff_data/{i}.tif output.tif",
+        .outs = {"output.tif"},
+        .link_m = true}},
+      {"tiffdither",
+       {.args = "$D/consumer_tiff_data/{i}.bw.tif out.tif", .outs = {"out.tif"}, .link_m = true}},
+      {"tiffmedian",
+       {.args = "$D/consumer_tiff_data/{i}.nocomp.tif output.tif",
+        .outs = {"output.tif"},
+        .link_m = true}},
   };
   return runs;
+}
+
+// Replaces every `from` in `s` with `to`.
+void replace_all(std::string& s, std::string_view from, const std::string& to) {
+  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
+    s.replace(p, from.size(), to);
+  }
+}
+
+// One argument list per validation run, with $D and {i} filled in.
+std::vector<ProgramRun> expand_cbench_runs(const CbenchRuns& spec, const std::string& data_dir) {
+  std::vector<std::string> templates;
+  if (!spec.fixed.empty()) {
+    templates.assign(spec.fixed.begin(), spec.fixed.end());
+  } else {
+    for (int i = 1; i <= spec.inputs; ++i) {
+      std::string t = spec.args;
+      replace_all(t, "{i}", std::to_string(i));
+      templates.push_back(std::move(t));
+    }
+  }
+  std::vector<ProgramRun> out;
+  for (const auto& t : templates) {
+    ProgramRun run;
+    std::istringstream words(t);
+    for (std::string w; words >> w;) {
+      replace_all(w, "$D", data_dir);
+      run.args.push_back(std::move(w));
+    }
+    run.output_files = spec.outs;
+    run.stdout_regex = spec.stdout_regex;
+    out.push_back(std::move(run));
+  }
+  return out;
 }
 
 }  // namespace
@@ -1032,20 +1104,14 @@ BenchmarkPtr RemoteDataset::make_validatable(const BenchmarkPtr& b) const {
   if (!data) return b;
   install_dataset(*data);
   const std::string dir = dataset_install_dir(*data).string();
-  std::vector<std::string> args;
-  std::istringstream words(it->second.args);
-  for (std::string w; words >> w;) {
-    for (size_t p = w.find("$D"); p != std::string::npos; p = w.find("$D", p + dir.size())) {
-      w.replace(p, 2, dir);
-    }
-    args.push_back(w);
-  }
   BenchmarkData d = b->data();
   if (it->second.link_m) d.link_flags.push_back("-lm");
   // cBench programs read their iteration count from ./_finfo_dataset.
   d.metadata["run_files"] = {{"_finfo_dataset", "1\n"}};
-  d.metadata["run_command"] = it->second.args;
-  return make_runnable(Benchmark(std::move(d)), args, 60.0);
+  d.metadata["run_command"] = it->second.fixed.empty() ? it->second.args : it->second.fixed[0];
+  if (!it->second.asan) d.metadata["asan"] = false;
+  return make_runnable_with_runs(Benchmark(std::move(d)), expand_cbench_runs(it->second, dir),
+                                 60.0);
 }
 
 std::shared_ptr<const DownloadableDataset> make_remote_dataset(const RemoteDatasetInfo& info,

@@ -263,3 +263,159 @@ TEST(Program, UndefinedBehaviourIsFoundInTheSources) {
   }
   EXPECT_TRUE(ubsan) << text;
 }
+
+namespace {
+
+// Reads the file named by argv[1], writes each byte plus one to
+// output.txt, and prints the byte count. VARIANT changes one behaviour on
+// the input whose first byte is 'G' (input 4 below): the variants are the
+// "optimised" programs that validation must catch.
+std::string copier_source(const std::string& variant) {
+  return "#include <stdio.h>\n#define VARIANT_" + variant + R"(
+int main(int argc, char** argv) {
+  if (argc < 2) return 2;
+  FILE* in = fopen(argv[1], "rb");
+  if (!in) return 3;
+  int c, first = -1;
+  long n = 0;
+  FILE* out = fopen("output.txt", "wb");
+  while ((c = fgetc(in)) != EOF) {
+    if (first < 0) first = c;
+#ifdef VARIANT_FILE
+    if (first == 'G' && n == 2) c = 'z';
+#endif
+    fputc(c + 1, out);
+    ++n;
+  }
+  fclose(in);
+  fclose(out);
+#ifdef VARIANT_NOFILE
+  if (first == 'G') remove("output.txt");
+#endif
+#ifdef VARIANT_STDOUT
+  if (first == 'G') ++n;
+#endif
+  printf("%ld bytes\n", n);
+  return 0;
+}
+)";
+}
+
+BenchmarkPtr copier(const TempDir& dir, const std::string& variant) {
+  const auto path = dir.path() / ("copier_" + variant + ".c");
+  write_text(path, copier_source(variant));
+  return make_benchmark({path});
+}
+
+std::vector<ProgramRun> copier_runs(const TempDir& dir) {
+  std::vector<ProgramRun> runs;
+  const char* inputs[] = {"alpha", "bravo bravo", "charlie", "Golf golf golf", "echo"};
+  for (int i = 0; i < 5; ++i) {
+    const auto p = dir.path() / ("input" + std::to_string(i + 1) + ".txt");
+    write_text(p, inputs[i]);
+    runs.push_back({.args = {p.string()}, .output_files = {"output.txt"}});
+  }
+  return runs;
+}
+
+}  // namespace
+
+// CompilerGym validates a cBench program on each of its runtime inputs and
+// compares the files it writes; a difference on one input of five, in a
+// file only, must be found and named.
+TEST(Program, ValidationRunsEveryInputAndComparesOutputFiles) {
+  CGYM_REQUIRE_TOOLS();
+  TempDir dir("program-test");
+  const auto runs = copier_runs(dir);
+  const auto ref = make_runnable_with_runs(*copier(dir, "NONE"), runs);
+  ASSERT_TRUE(ref->is_runnable());
+  EXPECT_EQ(*ref->data().reference_output, "5 bytes\n");
+  EXPECT_EQ(ref->data().run_args, runs[0].args);
+  const auto& recorded = ref->data().metadata.at("runs");
+  ASSERT_EQ(recorded.size(), 5u);
+  // The -O0 build wrote one byte per input byte ("Golf golf golf": 14).
+  EXPECT_EQ(recorded[3]["reference"]["files"]["output.txt"]["size"], 14);
+  EXPECT_EQ(recorded[3]["reference"]["stdout"]["size"], std::string("14 bytes\n").size());
+
+  auto issues = validate_bitcode_program(*ref, ref->program(), dir.path(), false);
+  EXPECT_TRUE(issues.empty()) << issues_text(issues);
+
+  issues = validate_bitcode_program(*ref, copier(dir, "FILE")->program(), dir.path(), false);
+  ASSERT_EQ(issues.size(), 1u) << issues_text(issues);
+  EXPECT_EQ(issues[0].type, "Wrong output");
+  EXPECT_NE(issues[0].details.find("run 4 of 5"), std::string::npos) << issues[0].details;
+  EXPECT_NE(issues[0].details.find("input4.txt"), std::string::npos) << issues[0].details;
+  EXPECT_NE(issues[0].details.find("output.txt differs from the -O0 build's"), std::string::npos)
+      << issues[0].details;
+
+  issues = validate_bitcode_program(*ref, copier(dir, "NOFILE")->program(), dir.path(), false);
+  ASSERT_EQ(issues.size(), 1u) << issues_text(issues);
+  EXPECT_NE(issues[0].details.find("run 4 of 5"), std::string::npos) << issues[0].details;
+  EXPECT_NE(issues[0].details.find("did not write output.txt"), std::string::npos)
+      << issues[0].details;
+
+  issues = validate_bitcode_program(*ref, copier(dir, "STDOUT")->program(), dir.path(), false);
+  ASSERT_EQ(issues.size(), 1u) << issues_text(issues);
+  EXPECT_NE(issues[0].details.find("run 4 of 5"), std::string::npos) << issues[0].details;
+  EXPECT_NE(issues[0].details.find("stdout differs"), std::string::npos) << issues[0].details;
+
+  // The sanitizer builds run every input too, and agree.
+  issues = validate_bitcode_program(*ref, ref->program(), dir.path(), true);
+  EXPECT_TRUE(issues.empty()) << issues_text(issues);
+}
+
+TEST(Program, ValidationRunsWithAPatternInsteadOfTheOutput) {
+  CGYM_REQUIRE_TOOLS();
+  TempDir dir("program-test");
+  // Like cBench's sha, whose digests CompilerGym only checks for shape.
+  write_text(dir.path() / "hex.c",
+             "#include <stdio.h>\n#include <time.h>\nint main(void) {\n"
+             "  unsigned x = (unsigned)clock() ^ (unsigned)time(0);\n"
+             "  printf(\"%08x %08x\\n\", x, x * 2654435761u);\n  return 0;\n}\n");
+  write_text(dir.path() / "nothex.c",
+             "#include <stdio.h>\nint main(void) { printf(\"digest: none\\n\"); return 0; }\n");
+  const auto hex = make_benchmark({dir.path() / "hex.c"});
+  const std::vector<ProgramRun> runs = {{.args = {}, .stdout_regex = "[0-9a-f]{8} [0-9a-f]{8}"},
+                                        {.args = {"x"}, .stdout_regex = "[0-9a-f]{8} [0-9a-f]{8}"}};
+  const auto ref = make_runnable_with_runs(*hex, runs);
+  auto issues = validate_bitcode_program(*ref, ref->program(), dir.path(), false);
+  EXPECT_TRUE(issues.empty()) << issues_text(issues);
+  const auto bad = make_benchmark({dir.path() / "nothex.c"});
+  issues = validate_bitcode_program(*ref, bad->program(), dir.path(), false);
+  ASSERT_EQ(issues.size(), 2u) << issues_text(issues);
+  EXPECT_NE(issues[0].details.find("run 1 of 2"), std::string::npos) << issues[0].details;
+  EXPECT_NE(issues[0].details.find("does not match the pattern"), std::string::npos)
+      << issues[0].details;
+  EXPECT_NE(issues[0].details.find("\"digest: none\""), std::string::npos) << issues[0].details;
+  // The -O0 build itself must match, or the benchmark is refused.
+  EXPECT_THROW(make_runnable_with_runs(*bad, runs), BenchmarkInitError);
+}
+
+TEST(Program, BadValidationRunsAreRefused) {
+  CGYM_REQUIRE_TOOLS();
+  TempDir dir("program-test");
+  const auto b = copier(dir, "NONE");
+  EXPECT_THROW(make_runnable_with_runs(*b, {}), InvalidArgument);
+  try {
+    make_runnable_with_runs(*b, {{.args = {"x"}, .output_files = {"../escape.txt"}}});
+    FAIL() << "an output file outside the run's directory was accepted";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("../escape.txt"), std::string::npos) << e.what();
+  }
+  try {
+    make_runnable_with_runs(*b, {{.args = {"x"}, .stdout_regex = "([a-z"}});
+    FAIL() << "a bad regex was accepted";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("([a-z"), std::string::npos) << e.what();
+  }
+  // The -O0 build fails on the third input (a file that does not exist).
+  auto runs = copier_runs(dir);
+  runs[2].args = {(dir.path() / "no-such-input").string()};
+  try {
+    make_runnable_with_runs(*b, runs);
+    FAIL() << "a failing reference run was accepted";
+  } catch (const BenchmarkInitError& e) {
+    EXPECT_NE(std::string(e.what()).find("run 3 of 5"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("status 3"), std::string::npos) << e.what();
+  }
+}

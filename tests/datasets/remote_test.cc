@@ -125,7 +125,14 @@ class RemoteWorld : public ::testing::Environment {
                              {"cBench-v1/hello.bc", hello},
                              {"README", "outside the suite: not unpacked"}});
     w.cbench_manifest = make_bz2("benchmark://cbench-v1/crc32\nbenchmark://cbench-v1/hello\n");
-    w.runtime_tar = make_tar({{"runtime_data/telecom_data/1.pcm", std::string(5000, 'x') + "pcm"}});
+    // CompilerGym's cBench validators run each of the 20 inputs.
+    std::vector<TarEntry> inputs = {
+        {"runtime_data/telecom_data/1.pcm", std::string(5000, 'x') + "pcm"}};
+    for (int i = 2; i <= 20; ++i) {
+      inputs.push_back({"runtime_data/telecom_data/" + std::to_string(i) + ".pcm",
+                        std::string(100 * i, static_cast<char>('a' + i))});
+    }
+    w.runtime_tar = make_tar(inputs);
     w.server->serve("/fb/cbench.tar.bz2", {.body = w.cbench_tar});
     w.server->serve("/fb/cbench-manifest.bz2", {.body = w.cbench_manifest});
     w.server->serve("/fb/runtime.tar.bz2", {.body = w.runtime_tar});
@@ -353,6 +360,12 @@ TEST(RemoteDatasets, ListedBeforeInstallAndInstalledOnFirstReset) {
   EXPECT_NE(b->data().reference_output->find("5003 bytes"), std::string::npos)
       << *b->data().reference_output;
   EXPECT_NE(b->data().reference_output->find("iterations 1"), std::string::npos);
+  // One validation run per input; input 20 holds 2000 bytes.
+  const auto& runs = b->data().metadata.at("runs");
+  ASSERT_EQ(runs.size(), 20u);
+  EXPECT_NE(runs[19]["args"][0].get<std::string>().find("telecom_data/20.pcm"), std::string::npos);
+  EXPECT_EQ(runs[19]["reference"]["stdout"]["size"],
+            std::string("2000 bytes, hash 01234567, iterations 1\n").size());
   for (const char* pass : {"-mem2reg", "-gvn", "-instcombine", "-simplifycfg"}) {
     auto a = env->action_space().find(pass);
     ASSERT_TRUE(a) << pass;
