@@ -110,8 +110,8 @@ std::vector<RemoteDatasetInfo> builtin_catalogue() {
     i.layout = RemoteLayout::kOpenCL;
     i.homepage = "https://github.com/ChrisCummins/clgen";
     i.notes =
-        "installs and lists; loading a kernel needs the libclc headers and opencl.h that "
-        "CompilerGym downloads separately, which cgym does not do yet";
+        "OpenCL kernels, compiled to bitcode (nvptx64-nvidia-nvcl) with clang-19's own OpenCL "
+        "headers when first used";
     add(i);
   }
   {

@@ -895,6 +895,51 @@ class RemoteDataset final : public DownloadableDataset {
                       " in the installed " + info_.name + ")");
   }
 
+  // Bitcode compiled from a suite's sources is kept next to them, in
+  // <install dir>/.cgym-bitcode/<clang key>/<path>.bc, like CompilerGym's
+  // <path>.bc beside <path>.cl, so that a benchmark is compiled once per
+  // machine rather than once per process. The key names the clang binary
+  // and its modification time, so an upgraded clang compiles again. A
+  // read-only install directory only costs the compile.
+  template <class Compile>
+  std::string cached_bitcode(const std::string& path, Compile&& compile) const {
+    const fs::path file =
+        dataset_install_dir(info_) / ".cgym-bitcode" / clang_key() / (path + ".bc");
+    std::error_code ec;
+    if (fs::is_regular_file(file, ec)) {
+      try {
+        std::string bc = read_file(file);
+        if (datasets_internal::looks_like_bitcode(bc)) return bc;
+      } catch (const IoError&) {
+      }
+    }
+    std::string bc = compile();
+    try {
+      fs::create_directories(file.parent_path());
+      write_file_atomic(file, bc);
+    } catch (const std::exception& e) {
+      logger().debug("{}: not caching the bitcode of {}: {}", info_.name, path, e.what());
+    }
+    return bc;
+  }
+
+  static const std::string& clang_key() {
+    static const std::string key = [] {
+      std::string id = "unknown";
+      try {
+        const fs::path clang = clang_program();
+        std::error_code ec;
+        const auto t = fs::last_write_time(clang, ec).time_since_epoch().count();
+        id = fs::weakly_canonical(clang, ec).string() + "@" + std::to_string(t);
+      } catch (const std::exception&) {
+      }
+      datasets_internal::Sha256 h;
+      h.update(id);
+      return "clang-" + h.hex_digest().substr(0, 16);
+    }();
+    return key;
+  }
+
   BenchmarkPtr load(const std::string& uri, const std::string& path) const {
     const fs::path root = dataset_install_dir(info_);
     BenchmarkData d;
@@ -926,7 +971,9 @@ class RemoteDataset final : public DownloadableDataset {
           std::vector<std::string> flags = {"-w", "-ferror-limit=1"};
           if (poj) flags.push_back("-std=c++11");
           d.format = ProgramFormat::kLlvmBitcode;
-          d.program = datasets_internal::build_bitcode({{name, src, lang, {}}}, flags, uri);
+          d.program = cached_bitcode(path, [&] {
+            return datasets_internal::build_bitcode({{name, src, lang, {}}}, flags, uri);
+          });
           if (poj) d.link_flags = {"-lstdc++", "-lm"};
         } else {
           d.format = poj ? ProgramFormat::kCxx : ProgramFormat::kC;
@@ -944,15 +991,24 @@ class RemoteDataset final : public DownloadableDataset {
         if (!fs::is_regular_file(f, ec)) not_found(uri, f);
         if (target_ == ProgramFormat::kLlvmBitcode) {
           d.format = ProgramFormat::kLlvmBitcode;
-          d.program = datasets_internal::build_bitcode(
-              {{f.filename().string(), read_file(f), datasets_internal::Language::kC, f}},
-              {"-w", "-ferror-limit=1"}, uri);
+          d.program = cached_bitcode(path, [&] {
+            return datasets_internal::build_bitcode(
+                {{f.filename().string(), read_file(f), datasets_internal::Language::kC, f}},
+                {"-w", "-ferror-limit=1"}, uri);
+          });
           d.sources = {{f.filename().string(), read_file(f)}};
         } else {
           // Its main file includes its siblings: give gcc one preprocessed
-          // file, as CompilerGym does.
+          // file, as CompilerGym does. gcc preprocesses it: glibc's headers
+          // declare different things for clang (_Float32 and friends),
+          // which gcc would then reject.
+          const auto gcc = find_program("gcc");
+          if (!gcc) {
+            throw BenchmarkInitError("cannot preprocess " + uri +
+                                     ": gcc is not on PATH (apt-get install gcc)");
+          }
           ProcessOptions p;
-          p.argv = {clang_program().string(), "-E", "-P", "-w", f.filename().string()};
+          p.argv = {gcc->string(), "-E", "-P", "-w", f.filename().string()};
           p.cwd = f.parent_path();
           p.timeout_seconds = 300;
           const auto r = run_process(p);
@@ -961,12 +1017,32 @@ class RemoteDataset final : public DownloadableDataset {
           }
           d.format = ProgramFormat::kC;
           d.program = r.stdout_data;
-          d.sources = {{"src.c", r.stdout_data}};
+          d.sources = {{f.filename().string(), r.stdout_data}};
         }
         break;
       }
-      case RemoteLayout::kOpenCL:
-        throw BenchmarkInitError(uri + ": " + info_.notes);
+      case RemoteLayout::kOpenCL: {
+        const fs::path f = root / (path + ".cl");
+        if (!fs::is_regular_file(f, ec)) not_found(uri, f);
+        if (target_ != ProgramFormat::kLlvmBitcode) {
+          throw BenchmarkInitError(info_.name + " holds OpenCL kernels, which only the LLVM envs " +
+                                   "compile; use an LLVM env");
+        }
+        const std::string src = read_file(f);
+        d.sources = {{"kernel.cl", src}};
+        d.format = ProgramFormat::kLlvmBitcode;
+        // CompilerGym's clgen.py: OpenCL C for nvptx64-nvidia-nvcl, first
+        // error only. Its downloaded libclc headers and CLgen's opencl.h
+        // are replaced by clang-19's own OpenCL declarations (opencl-c.h).
+        d.program = cached_bitcode(path, [&] {
+          return datasets_internal::build_bitcode(
+              {{"kernel.cl", src, datasets_internal::Language::kC, {}}},
+              {"-x", "cl", "-target", "nvptx64-nvidia-nvcl", "-Xclang", "-finclude-default-header",
+               "-ferror-limit=1", "-w"},
+              uri);
+        });
+        break;
+      }
       case RemoteLayout::kFiles:
         throw BenchmarkInitError(info_.name + " holds support files, not benchmarks");
     }

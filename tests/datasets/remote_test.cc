@@ -393,6 +393,144 @@ TEST(RemoteDatasets, ListedBeforeInstallAndInstalledOnFirstReset) {
   EXPECT_THROW(cbench->benchmark_uri(2), LookupError);
 }
 
+// clgen-v0's OpenCL kernels compile with clang-19's own OpenCL headers (no
+// libclc download), for CompilerGym's nvptx64-nvidia-nvcl target, once per
+// machine: the bitcode is kept in the install directory.
+TEST(RemoteDatasets, OpenClKernelsCompileOnceAndStep) {
+  const std::string good = R"(__kernel void A(__global float* a, __global float* b, const int c) {
+  int d = get_global_id(0);
+  if (d < c) a[d] = sqrt(b[d]) + mad(a[d], b[d], (float)get_local_size(0));
+}
+)";
+  const std::string tar =
+      make_tar({{"suite", "", TarEntry::kDir},
+                {"suite/good.cl", good},
+                {"suite/bad.cl", "__kernel void B(__global int* a) { x = 1; }\n"}});
+  auto info = test_entry("t-clgen-v0", tar, "clgen.tar.bz2");
+  info.layout = RemoteLayout::kOpenCL;
+  world().server->serve("/t/clgen.tar.bz2", {.body = tar});
+  auto ds = make_remote_dataset(info, ProgramFormat::kLlvmBitcode);
+  const auto b = ds->benchmark("benchmark://t-clgen-v0/good");
+  ASSERT_EQ(b->format(), ProgramFormat::kLlvmBitcode);
+  ASSERT_EQ(b->data().sources.size(), 1u);
+  EXPECT_EQ(b->data().sources[0].contents, good);
+
+  auto env = make("llvm-ic-v0");
+  env->reset({.benchmark = b});
+  const std::string ir = env->observation("Ir").as<std::string>();
+  EXPECT_NE(ir.find("target triple = \"nvptx64-nvidia-nvcl\""), std::string::npos) << ir;
+  EXPECT_NE(ir.find("spir_kernel void @A("), std::string::npos) << ir;
+  const int64_t before = env->observation("IrInstructionCount").as<int64_t>();
+  for (const char* pass : {"-mem2reg", "-instcombine", "-simplifycfg"}) {
+    auto a = env->action_space().find(pass);
+    ASSERT_TRUE(a) << pass;
+    EXPECT_FALSE(env->step(*a).done) << pass;
+  }
+  EXPECT_LT(env->observation("IrInstructionCount").as<int64_t>(), before);
+
+  // The compiled kernel is kept, and a new dataset object (a new process,
+  // in effect) reads it instead of compiling again: a marked entry comes
+  // back as it is. An entry that is not bitcode is compiled again.
+  const fs::path root = dataset_install_dir(info);
+  fs::path cached;
+  for (const auto& e : fs::recursive_directory_iterator(root / ".cgym-bitcode")) {
+    if (e.path().filename() == "good.bc") cached = e.path();
+  }
+  ASSERT_FALSE(cached.empty());
+  EXPECT_EQ(slurp(cached), b->program());
+  const std::string marked = std::string("BC\xc0\xde") + "marker";
+  spit(cached, marked);
+  EXPECT_EQ(make_remote_dataset(info, ProgramFormat::kLlvmBitcode)
+                ->benchmark("benchmark://t-clgen-v0/good")
+                ->program(),
+            marked);
+  spit(cached, "garbage");
+  EXPECT_EQ(make_remote_dataset(info, ProgramFormat::kLlvmBitcode)
+                ->benchmark("benchmark://t-clgen-v0/good")
+                ->program(),
+            b->program());
+  EXPECT_EQ(slurp(cached), b->program());
+
+  // A kernel clang rejects names the kernel and clang's message.
+  const std::string err = error_of([&] { ds->benchmark("benchmark://t-clgen-v0/bad"); });
+  EXPECT_NE(err.find("bad"), std::string::npos) << err;
+  EXPECT_NE(err.find("undeclared identifier 'x'"), std::string::npos) << err;
+  // Only the LLVM envs compile OpenCL.
+  auto for_gcc = make_remote_dataset(info, ProgramFormat::kC);
+  EXPECT_NE(error_of([&] {
+              for_gcc->benchmark("benchmark://t-clgen-v0/good");
+            }).find("only the LLVM envs"),
+            std::string::npos);
+}
+
+// anghabench-v1 and chstone-v0 join gcc-v0: a C function file, and a
+// CHStone program whose main file includes its siblings (given to gcc
+// preprocessed, as CompilerGym does). The truth for gcc's measurement is
+// gcc itself run on the original files.
+TEST(RemoteDatasets, GccLoadsAnghabenchAndChstoneLayouts) {
+  const auto gcc = find_program("gcc");
+  if (!gcc) GTEST_SKIP() << "gcc is not installed";
+  const std::string fn =
+      "int f(int* a, int n) { int s = 0; for (int i = 0; i < n; ++i) s += a[i] * 3; return s; }\n";
+  const std::string mini_main =
+      "#include <stdio.h>\n#include \"mini_data.c\"\n"
+      "int main(void) { int s = 0; for (int i = 0; i < N; ++i) s += data[i] * data[i];\n"
+      "  printf(\"%d\\n\", s); return s == 55 ? 0 : 1; }\n";
+  const std::string mini_data = "#define N 5\nstatic const int data[N] = {1, 2, 3, 4, 5};\n";
+  const std::string angha_tar = make_tar({{"suite/extr_a_b.c", fn}});
+  const std::string ch_tar =
+      make_tar({{"suite/mini/mini.c", mini_main}, {"suite/mini/mini_data.c", mini_data}});
+  auto angha = test_entry("t-angha-v1", angha_tar, "angha.tar.bz2");
+  angha.layout = RemoteLayout::kCSource;
+  auto ch = test_entry("t-chstone-v0", ch_tar, "chstone.tar.bz2");
+  ch.layout = RemoteLayout::kCHStone;
+  world().server->serve("/t/angha.tar.bz2", {.body = angha_tar});
+  world().server->serve("/t/chstone.tar.bz2", {.body = ch_tar});
+
+  const fs::path scratch = world().root / "gcc-truth";
+  fs::create_directories(scratch);
+  // gcc -Os -c on `file` (in its own directory): the object's size.
+  auto gcc_os_size = [&](const fs::path& file) {
+    ProcessOptions o;
+    o.argv = {gcc->string(),
+              "-Os",
+              "-w",
+              "-c",
+              file.filename().string(),
+              "-o",
+              (scratch / "truth.o").string()};
+    o.cwd = file.parent_path();
+    o.timeout_seconds = 120;
+    check_process(o);
+    return static_cast<int64_t>(fs::file_size(scratch / "truth.o"));
+  };
+
+  struct Case {
+    std::string uri;
+    RemoteDatasetInfo info;
+    fs::path original;
+  };
+  for (const Case& c : {Case{"benchmark://t-angha-v1/extr_a_b", angha, "extr_a_b.c"},
+                        Case{"benchmark://t-chstone-v0/mini", ch, "mini/mini.c"}}) {
+    SCOPED_TRACE(c.uri);
+    auto ds = make_remote_dataset(c.info, ProgramFormat::kC);
+    const auto b = ds->benchmark(c.uri);
+    EXPECT_EQ(b->format(), ProgramFormat::kC);
+    auto env = make("gcc-v0");
+    env->reset({.benchmark = b});
+    const int64_t os = env->observation("obj_size_Os").as<int64_t>();
+    EXPECT_EQ(os, gcc_os_size(dataset_install_dir(c.info) / c.original));
+    for (int a : {0, 1, 2}) EXPECT_FALSE(env->step(a).done);
+    EXPECT_GT(env->observation("obj_size").as<int64_t>(), 0);
+    // The LLVM envs compile the same files to bitcode.
+    auto llvm = make_remote_dataset(c.info, ProgramFormat::kLlvmBitcode)->benchmark(c.uri);
+    EXPECT_EQ(llvm->format(), ProgramFormat::kLlvmBitcode);
+    auto lenv = make("llvm-ic-v0");
+    lenv->reset({.benchmark = llvm});
+    EXPECT_GT(lenv->observation("IrInstructionCount").as<int64_t>(), 0);
+  }
+}
+
 TEST(RemoteDatasets, ListsAManifestLazilyAndReadsOneFile) {
   // 100,000 URIs, one real file: listing reads only the manifest.
   std::string lines;
