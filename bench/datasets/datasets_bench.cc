@@ -12,6 +12,9 @@
 //    crc32.bc from its unpacked tree, against a fresh bundled dataset
 //    reading the same bitcode (benchmark://cgym-v0/crc32), each followed by
 //    reset() of an llvm-v0 env.
+// 2b. The first load of a benchmark of a C-source suite (anghabench's
+//    layout): from the bitcode kept in the install directory, against
+//    compiling it with clang (the cache removed first).
 // 3. Install throughput: install_dataset() of a 64 MB uncompressed tar from
 //    the loopback server (download + sha256 + unpack, and the download
 //    phase alone), against `curl -s -o FILE URL` fetching the same file.
@@ -156,6 +159,38 @@ int main(int argc, char** argv) {
     reset_note = "(the bundled suite is not built: skipped)";
   }
 
+  // ---- 2b. a C-source suite: compile on first use vs the bitcode cache ---------
+  const fs::path bundled_c = cgym::data_dir() / "cgym-v0" / "crc32" / "crc32.c";
+  std::vector<double> load_compile, load_cached;
+  if (fs::exists(bundled_c)) {
+    std::ifstream in(bundled_c, std::ios::binary);
+    const std::string c((std::istreambuf_iterator<char>(in)), {});
+    spit(root / "csrc.tar", cgym::test::make_tar({{"suite/crc32.c", c}}, "none"));
+    auto cs = entry("csrc-v0");
+    cs.layout = cgym::RemoteLayout::kCSource;
+    cgym::InstallOptions f3 = quiet;
+    f3.from_archive = root / "csrc.tar";
+    f3.verify = false;
+    cgym::install_dataset(cs, f3);
+    const fs::path cache = cgym::dataset_install_dir(cs) / ".cgym-bitcode";
+    for (int rep = 0; rep < (quick ? 3 : 7); ++rep) {
+      fs::remove_all(cache);
+      t0 = Clock::now();
+      check += cgym::make_remote_dataset(cs, cgym::ProgramFormat::kLlvmBitcode)
+                   ->benchmark("benchmark://csrc-v0/crc32")
+                   ->program()
+                   .size();
+      load_compile.push_back(seconds_since(t0));
+      t0 = Clock::now();
+      check += cgym::make_remote_dataset(cs, cgym::ProgramFormat::kLlvmBitcode)
+                   ->benchmark("benchmark://csrc-v0/crc32")
+                   ->program()
+                   .size();
+      load_cached.push_back(seconds_since(t0));
+    }
+    cgym::uninstall_dataset(cs);
+  }
+
   // ---- 3. install throughput -------------------------------------------------------
   const size_t mb = quick ? 16 : 64;
   const std::string tar = cgym::test::make_tar({{"suite/blob.bc", noise(mb << 20)}}, "none");
@@ -194,7 +229,7 @@ int main(int argc, char** argv) {
 
   const double mbytes = tar.size() / 1048576.0;
   std::printf(
-      "Taken on a shared 2-core machine loaded by other agents; medians of interleaved runs.\n\n");
+      "Medians of interleaved runs.\n\n");
   std::printf("| what | cgym | baseline | ratio |\n|---|---|---|---|\n");
   std::printf(
       "| list a %zu-URI manifest: size() of a fresh dataset (mmap + line index) | %.1f ms | "
@@ -212,6 +247,13 @@ int main(int argc, char** argv) {
         median(first_remote) / median(first_bundled));
   } else {
     std::printf("| first reset | %s | | |\n", reset_note.c_str());
+  }
+  if (!load_cached.empty()) {
+    std::printf(
+        "| first load of a C-source benchmark (crc32.c, a fresh dataset object): from the "
+        "bitcode cache vs compiling with clang | %.2f ms | %.1f ms | %.0f× |\n",
+        1e3 * median(load_cached), 1e3 * median(load_compile),
+        median(load_compile) / median(load_cached));
   }
   std::printf(
       "| install %.0f MB from 127.0.0.1 (download + sha256 + unpack) | %.0f MB/s (%.2f s) | "
