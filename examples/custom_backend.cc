@@ -112,9 +112,6 @@ void register_arith_env() {
   cgym::register_env(
       {.id = "arith-v0",
        .description = "fold arithmetic (the custom_backend example)",
-       .default_observation_space = "InstructionCount",
-       .default_reward_space = "InstructionCount",
-       .default_benchmark = "benchmark://arith-v0/0",
        .config = [datasets](const cgym::MakeOptions&) {
          return cgym::CompilerEnvConfig{
              .env_id = "arith-v0",

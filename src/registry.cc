@@ -59,6 +59,20 @@ std::optional<EnvSpec> Registry::find(const std::string& id) const {
   return it->second;
 }
 
+EnvDefaults env_defaults(const EnvSpec& spec) {
+  EnvDefaults d;
+  if (!spec.config) return d;
+  try {
+    const CompilerEnvConfig c = spec.config(MakeOptions{});
+    d.observation_space = c.default_observation_space;
+    d.reward_space = c.default_reward_space;
+    d.benchmark = c.default_benchmark;
+  } catch (const std::exception& e) {
+    d.error = e.what();
+  }
+  return d;
+}
+
 Registry& global_registry() {
   static Registry registry;
   return registry;

@@ -82,18 +82,12 @@ void register_envs(Registry& registry) {
       .id = kLoopToolId,
       .description = "CompilerGym's loop_tool: schedule a pointwise add of N elements (loop "
                      "sizes, tails and threads) on the CPU or a CUDA GPU; reward GFLOP/s",
-      .default_observation_space = "",
-      .default_reward_space = "",
-      .default_benchmark = "benchmark://loop_tool-cpu-v0/1024",
       .config = [](const MakeOptions& o) { return env_config(kLoopToolId, o); }});
   registry.register_env(
       EnvSpec{.id = kLoopNestId,
               .description = "schedule tensor loop nests (order, split, merge, parallel, unroll, "
                              "vectorise), compiled with nvcc for a GPU or with OpenMP for the CPU; "
                              "reward GFLOP/s",
-              .default_observation_space = "loop_tree",
-              .default_reward_space = "flops",
-              .default_benchmark = "benchmark://loopnest-v0/matmul?backend=cpu&k=128&m=128&n=128",
               .config = [](const MakeOptions& o) { return env_config(kLoopNestId, o); }});
 }
 

@@ -206,7 +206,6 @@ void register_envs(Registry& registry) {
       "Choose gcc's optimisation options (-O levels, -f flags, --param values) for a C program; "
       "the state is one choice per option. Observations: asm, obj, sizes, RTL, instruction "
       "counts; rewards: asm_size, obj_size, obj_size_Os.";
-  spec.default_benchmark = "benchmark://cgym-v0/crc32";
   spec.config = [](const MakeOptions& options) -> CompilerEnvConfig {
     for (const auto& [key, value] : options.params) {
       if (std::find(kKnownParams.begin(), kKnownParams.end(), key) == kKnownParams.end()) {

@@ -128,9 +128,6 @@ void register_envs(cgym::Registry& registry) {
     EnvSpec spec;
     spec.id = d.id;
     spec.description = d.description;
-    spec.default_observation_space = d.observation;
-    spec.default_reward_space = d.reward;
-    spec.default_benchmark = kDefaultBenchmark;
     const std::string id = d.id, observation = d.observation, reward = d.reward;
     // A config rather than a factory: make() then builds the CompilerEnv in
     // process or in a cgym-worker child (Isolation::kProcess).

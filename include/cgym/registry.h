@@ -66,21 +66,31 @@ struct MakeOptions {
 struct EnvSpec {
   /// The env id passed to make(), e.g. "llvm-ic-v0".
   std::string id;
-  /// One line for humans (shown by `cgym list`).
+  /// One line for humans (shown by `cgym envs`).
   std::string description;
-  /// The default observation space, for listings ("" = none).
-  std::string default_observation_space;
-  /// The default reward space, for listings ("" = none).
-  std::string default_reward_space;
-  /// The default benchmark URI, for listings ("" = none).
-  std::string default_benchmark;
-  /// For envs built on CompilerEnv (all built-ins): the backend's config.
-  /// With it, make() builds the CompilerEnv and supports both isolation
-  /// modes. A spec needs `config` or `factory`.
+  /// The backend's config: the one description of the env. make() builds a
+  /// CompilerEnv from it, in process or in a worker, and listings read the
+  /// env's defaults from it (env_defaults()).
   std::function<CompilerEnvConfig(const MakeOptions&)> config;
-  /// For any other Env: builds it directly (in-process only).
+  /// A test-only hook for an Env that is not a CompilerEnv: builds it
+  /// directly (in process only). Listings show no defaults for it. A spec
+  /// needs `config` or `factory`.
   std::function<EnvPtr(const MakeOptions&)> factory;
 };
+
+/// An env's defaults as listings show them, read from its config made with
+/// default MakeOptions.
+struct EnvDefaults {
+  std::string observation_space;  ///< "" = none
+  std::string reward_space;       ///< "" = none
+  std::string benchmark;          ///< "" = none
+  /// Why the config could not be made here (e.g. its compiler is missing);
+  /// the other fields are then empty. Empty for a factory spec.
+  std::string error;
+};
+
+/// The defaults of `spec` (see EnvDefaults). Never throws.
+EnvDefaults env_defaults(const EnvSpec& spec);
 
 /// A thread-safe map from env ids to EnvSpecs. Most code uses the
 /// process-wide one through cgym::make() (cgym.h).

@@ -154,9 +154,10 @@ PYBIND11_MODULE(_cgym, m) {
       py::dict d;
       d["id"] = spec.id;
       d["description"] = spec.description;
-      d["observation_space"] = spec.default_observation_space;
-      d["reward_space"] = spec.default_reward_space;
-      d["benchmark"] = spec.default_benchmark;
+      const cgym::EnvDefaults defaults = cgym::env_defaults(spec);
+      d["observation_space"] = defaults.observation_space;
+      d["reward_space"] = defaults.reward_space;
+      d["benchmark"] = defaults.benchmark;
       out.append(d);
     }
     return out;

@@ -1,20 +1,12 @@
 // make(), register_env() and list_envs(): the process-wide registry with the
 // built-in backends registered on first use (std::call_once, not static
-// initialisers, so that linking order never matters).
+// initialisers, so that linking order never matters). The backends come
+// from the generated table (umbrella/builtins.h).
 #include "cgym/cgym.h"
 
 #include <mutex>
 
-#include "cgym_builtins_config.h"
-#if CGYM_WITH_LLVM
-#include "llvm/register_llvm.h"
-#endif
-#if CGYM_WITH_GCC
-#include "gcc/register_gcc.h"
-#endif
-#if CGYM_WITH_CUDA
-#include "cuda/register_cuda.h"
-#endif
+#include "umbrella/builtins.h"
 
 namespace cgym {
 
@@ -23,16 +15,7 @@ namespace {
 Registry& registry_with_builtins() {
   static std::once_flag once;
   std::call_once(once, [] {
-    [[maybe_unused]] Registry& r = global_registry();
-#if CGYM_WITH_LLVM
-    cgym::llvm::register_envs(r);
-#endif
-#if CGYM_WITH_GCC
-    cgym::gcc::register_envs(r);
-#endif
-#if CGYM_WITH_CUDA
-    cgym::cuda::register_envs(r);
-#endif
+    for (const auto& b : internal::builtin_backend_table()) b.register_envs(global_registry());
   });
   return global_registry();
 }
@@ -51,15 +34,7 @@ std::vector<EnvSpec> list_envs() { return registry_with_builtins().list(); }
 
 std::vector<std::string> builtin_backends() {
   std::vector<std::string> out;
-#if CGYM_WITH_LLVM
-  out.push_back("llvm");
-#endif
-#if CGYM_WITH_GCC
-  out.push_back("gcc");
-#endif
-#if CGYM_WITH_CUDA
-  out.push_back("cuda");
-#endif
+  for (const auto& b : internal::builtin_backend_table()) out.push_back(b.name);
   return out;
 }
 

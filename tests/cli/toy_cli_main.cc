@@ -1,6 +1,6 @@
 // The cgym tool with the test-only toy envs registered, so that every
 // subcommand can be tested end to end without a compiler backend.
-#include "cgym/commands.h"
+#include "cli/commands.h"
 #include "toy/toy_backend.h"
 
 int main(int argc, char** argv) {

@@ -2,14 +2,15 @@
 // built-in backends and the test-only toy envs). Episodes are short so that
 // slow compilers (gcc, nvcc) keep the suite fast; each env is used with its
 // own defaults.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "cgym/cgym.h"
+#include "cgym/conformance.h"
 #include "toy/toy_backend.h"
 
 using namespace cgym;
@@ -65,153 +66,61 @@ class Conformance : public ::testing::TestWithParam<Case> {
  protected:
   std::string id() const { return GetParam().id; }
   int steps() const { return GetParam().steps; }
-  EnvPtr make_other() {
+  EnvPtr make_other() const {
     MakeOptions options{.isolation = GetParam().isolation};
     if (!GetParam().action_space.empty()) options.action_space = GetParam().action_space;
     if (!GetParam().benchmark.empty()) options.benchmark = GetParam().benchmark;
     return make(id(), options);
   }
-  EnvPtr make_env() {
+  // The maker the checks get, once make() is known to work here.
+  bool supported() {
     try {
-      return make_other();
+      make_other();
+      return true;
     } catch (const EnvironmentNotSupported& e) {
       skip_reason_ = e.what();
-      return nullptr;
+      return false;
     }
+  }
+  conformance::EnvMaker maker() const {
+    return [this] { return make_other(); };
   }
   std::string skip_reason_;
-  // Compares two results of the same step on two copies of an episode.
-  void expect_same(const Env& env, const StepResult& a, const StepResult& b) {
-    EXPECT_EQ(a.done, b.done);
-    EXPECT_EQ(a.info.error_type, b.info.error_type) << a.info.error_details;
-    if (env.observation_space()) {
-      const auto& spec = env.observation_space_spec(*env.observation_space());
-      if (spec.deterministic) {
-        EXPECT_EQ(a.observation, b.observation);
-      }
-    }
-    if (auto r = env.reward_space()) {
-      for (const auto& spec : env.reward_spaces()) {
-        if (spec.name == *r && spec.deterministic) {
-          EXPECT_NEAR(a.reward, b.reward, 1e-9);
-        }
-      }
-    }
-  }
 };
 
-#define MAKE_OR_SKIP(var) \
-  auto var = make_env();  \
-  if (!var) GTEST_SKIP() << id() << " is not supported here: " << skip_reason_;
+// The checks are cgym::conformance's (include/cgym/conformance.h), which
+// out-of-tree backends call the same way.
+#define SKIP_IF_UNSUPPORTED() \
+  if (!supported()) GTEST_SKIP() << id() << " is not supported here: " << skip_reason_;
 
 TEST_P(Conformance, RandomEpisode) {
-  MAKE_OR_SKIP(env);
-  Rng rng(1234);
-  auto r = env->reset();
-  if (env->observation_space()) {
-    const auto& spec = env->observation_space_spec(*env->observation_space());
-    EXPECT_TRUE(spec.space.contains(r.observation)) << spec.name;
-  }
-  for (int i = 0; i < steps(); ++i) {
-    auto s = env->step(env->action_space().sample(rng));
-    EXPECT_TRUE(std::isfinite(s.reward));
-    if (env->observation_space() && !s.info.failed()) {
-      const auto& spec = env->observation_space_spec(*env->observation_space());
-      EXPECT_TRUE(spec.space.contains(s.observation))
-          << spec.name << " = " << s.observation.to_display_string().substr(0, 200);
-    }
-    if (s.done) {
-      if (s.info.failed()) {
-        EXPECT_FALSE(s.info.error_details.empty());
-      }
-      env->reset();
-    }
-  }
-  EXPECT_GE(env->episode_walltime(), 0.0);
+  SKIP_IF_UNSUPPORTED();
+  conformance::check_random_episode(maker(), steps());
 }
 
 TEST_P(Conformance, ForkEquivalence) {
-  MAKE_OR_SKIP(env);
-  Rng rng(99);
-  env->reset();
-  env->step(env->action_space().sample(rng));
-  if (!env->in_episode()) GTEST_SKIP() << "the first action ended the episode";
-  auto fork = env->fork();
-  EXPECT_EQ(fork->actions(), env->actions());
-  EXPECT_EQ(fork->state(), env->state());
-  for (int i = 0; i < steps() - 1 && env->in_episode(); ++i) {
-    Action a = env->action_space().sample(rng);
-    auto r1 = env->step(a);
-    auto r2 = fork->step(a);
-    expect_same(*env, r1, r2);
-  }
-  EXPECT_EQ(fork->state(), env->state());
-  fork->close();
-  EXPECT_FALSE(env->is_closed());
+  SKIP_IF_UNSUPPORTED();
+  conformance::check_fork_equivalence(maker(), steps());
 }
 
 TEST_P(Conformance, StateReplay) {
-  MAKE_OR_SKIP(env);
-  Rng rng(7);
-  env->reset();
-  for (int i = 0; i < steps() && env->in_episode(); ++i) env->step(env->action_space().sample(rng));
-  EnvState s = env->state();
-  EXPECT_EQ(env->from_commandline(s.commandline), env->actions());
-  auto other = make_other();
-  other->apply(s);
-  bool deterministic = true;
-  for (const auto& spec : env->reward_spaces()) {
-    if (env->reward_space() && spec.name == *env->reward_space())
-      deterministic = spec.deterministic;
-  }
-  EXPECT_EQ(other->actions(), env->actions());
-  if (deterministic) {
-    EXPECT_EQ(other->state(), s);
-  }
+  SKIP_IF_UNSUPPORTED();
+  conformance::check_state_replay(maker(), steps());
 }
 
 TEST_P(Conformance, DeterministicForTheSameSeed) {
-  MAKE_OR_SKIP(a);
-  auto b = make_other();
-  Rng ra(5), rb(5);
-  auto r1 = a->reset();
-  auto r2 = b->reset();
-  expect_same(*a, r1, r2);
-  for (int i = 0; i < steps() && a->in_episode(); ++i) {
-    auto s1 = a->step(a->action_space().sample(ra));
-    auto s2 = b->step(b->action_space().sample(rb));
-    expect_same(*a, s1, s2);
-  }
-  EXPECT_EQ(a->actions(), b->actions());
+  SKIP_IF_UNSUPPORTED();
+  conformance::check_deterministic_for_the_same_seed(maker(), steps());
 }
 
 TEST_P(Conformance, RepeatedClose) {
-  MAKE_OR_SKIP(env);
-  env->reset();
-  env->close();
-  env->close();
-  EXPECT_TRUE(env->is_closed());
-  auto unused = make_other();
-  unused->close();
-  unused->close();
+  SKIP_IF_UNSUPPORTED();
+  conformance::check_repeated_close(maker());
 }
 
 TEST_P(Conformance, MisuseRaisesClearErrors) {
-  MAKE_OR_SKIP(env);
-  EXPECT_THROW(env->step(0), StateError);
-  env->reset();
-  const int n = env->action_space().size();
-  EXPECT_THROW(env->step(n), ActionOutOfRange);
-  EXPECT_THROW(env->step(-1), ActionOutOfRange);
-  EXPECT_THROW(env->observation("NoSuchObservationSpace"), LookupError);
-  EXPECT_THROW(env->reward("NoSuchRewardSpace"), LookupError);
-  EXPECT_THROW(env->reset({.observation_space = "NoSuchObservationSpace"}), LookupError);
-  EXPECT_THROW(env->reset({.benchmark = "benchmark://no-such-dataset-v0/x"}), LookupError);
-  EXPECT_THROW(env->from_commandline("-no-such-flag-at-all"), Error);
-  env->close();
-  EXPECT_THROW(env->step(0), StateError);
-  EXPECT_THROW(env->reset(), StateError);
-  EXPECT_THROW(make(id() + "-no-such-version"), LookupError);
+  SKIP_IF_UNSUPPORTED();
+  conformance::check_misuse_raises_clear_errors(maker(), id());
 }
 
 INSTANTIATE_TEST_SUITE_P(AllEnvs, Conformance, ::testing::ValuesIn(all_cases()),
@@ -230,5 +139,38 @@ INSTANTIATE_TEST_SUITE_P(AllEnvs, Conformance, ::testing::ValuesIn(all_cases()),
                            }
                            return name;
                          });
+
+#ifndef CGYM_CONFORMANCE_DETERMINISTIC_SPACE
+// cgym::conformance as an out-of-tree backend uses it: with its own maker,
+// on an env in its own Registry.
+TEST(ConformanceLibrary, ChecksAnEnvFromAnyMaker) {
+  auto registry = std::make_shared<Registry>();
+  registry->register_env({.id = "mine-v0", .config = [](const MakeOptions&) {
+                            auto c = toy::toy_config("toy-reward-v0");
+                            c.env_id = "mine-v0";
+                            return c;
+                          }});
+  conformance::check_all([registry] { return registry->make("mine-v0"); }, "mine-v0", 8);
+}
+
+// The checks can fail: an action whose result alternates from one
+// application to the next makes two same-seed episodes differ.
+TEST(ConformanceLibrary, FindsANonDeterministicAction) {
+  toy::register_toy_envs();
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter intercept(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    conformance::check_deterministic_for_the_same_seed(
+        [] {
+          return make("toy-reward-v0", {.params = {{"toy.nondeterministic_action", "inc"}}});
+        },
+        40);
+  }
+  EXPECT_GT(failures.size(), 0);
+  // The same env without the jitter passes.
+  conformance::check_deterministic_for_the_same_seed([] { return make("toy-reward-v0"); }, 40);
+}
+#endif
 
 }  // namespace

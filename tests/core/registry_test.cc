@@ -48,3 +48,39 @@ TEST(Registry, GlobalListIsSortedAndHasToy) {
   for (const auto& e : envs) found |= e.id == "toy-reward-v0";
   EXPECT_TRUE(found);
 }
+
+// An env is described once: listings read its defaults from its config,
+// so they are what make() builds.
+TEST(Registry, ListingsReadTheDefaultsFromTheConfig) {
+  toy::register_toy_envs();
+  for (const auto& spec : list_envs()) {
+    const EnvDefaults d = env_defaults(spec);
+    if (!d.error.empty() || !spec.config) continue;
+    auto env = make(spec.id);
+    const auto cfg = spec.config(MakeOptions{});
+    EXPECT_EQ(d.benchmark, cfg.default_benchmark) << spec.id;
+    EXPECT_EQ(d.observation_space, cfg.default_observation_space) << spec.id;
+    EXPECT_EQ(d.reward_space, cfg.default_reward_space) << spec.id;
+    // What the made env starts with (an env reports "" for none).
+    EXPECT_EQ(env->observation_space().value_or(""), d.observation_space) << spec.id;
+    EXPECT_EQ(env->reward_space().value_or(""), d.reward_space) << spec.id;
+  }
+  const auto toy = global_registry().find("toy-reward-v0");
+  ASSERT_TRUE(toy);
+  const EnvDefaults d = env_defaults(*toy);
+  EXPECT_EQ(d.benchmark, "benchmark://toy-v0/1");
+  EXPECT_EQ(d.observation_space, "features");
+  EXPECT_EQ(d.reward_space, "DistanceOz");
+
+  // A config that cannot be made here says why; a factory has no defaults.
+  EnvSpec broken{.id = "broken-v0", .config = [](const MakeOptions&) -> CompilerEnvConfig {
+                   throw EnvironmentNotSupported("mycc is not installed");
+                 }};
+  EXPECT_EQ(env_defaults(broken).error, "mycc is not installed");
+  EXPECT_EQ(env_defaults(broken).benchmark, "");
+  EnvSpec factory{.id = "f-v0", .factory = [](const MakeOptions& o) -> EnvPtr {
+                    return std::make_unique<CompilerEnv>(toy::toy_config("toy-v0"), o);
+                  }};
+  EXPECT_EQ(env_defaults(factory).benchmark, "");
+  EXPECT_EQ(env_defaults(factory).error, "");
+}

@@ -30,5 +30,8 @@ assert r > 0 and not done
 assert cgym._cgym._paths()['data'].startswith('$work/prefix'), cgym._cgym._paths()
 print('python package OK from', '$pydir')
 ")
-  ldd "$pydir"/cgym/_cgym*.so | grep -q "$work/prefix" || { echo "the extension does not load the prefix's libcgym"; ldd "$pydir"/cgym/_cgym*.so; exit 1; }
+  # ldd into a file first: with pipefail, grep -q closing the pipe early
+  # would fail the pipeline whenever ldd still had lines to write.
+  ldd "$pydir"/cgym/_cgym*.so > "$work/ldd.txt"
+  grep -q "$work/prefix" "$work/ldd.txt" || { echo "the extension does not load the prefix's libcgym"; cat "$work/ldd.txt"; exit 1; }
 fi

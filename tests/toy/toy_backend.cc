@@ -253,12 +253,8 @@ void register_toy_envs() {
   static std::once_flag once;
   std::call_once(once, [] {
     for (std::string id : {"toy-v0", "toy-reward-v0"}) {
-      auto cfg = toy_config(id);
       register_env(EnvSpec{.id = id,
                            .description = "test-only counter env",
-                           .default_observation_space = cfg.default_observation_space,
-                           .default_reward_space = cfg.default_reward_space,
-                           .default_benchmark = cfg.default_benchmark,
                            .config = [id](const MakeOptions&) { return toy_config(id); }});
     }
   });

@@ -171,10 +171,8 @@ void register_test_envs() {
                               std::pair<std::string, bool>{"fakeir-noparams-v0", false}}) {
       register_env(EnvSpec{.id = id,
                            .description = "test-only env with LLVM-like observations",
-                           .default_reward_space = "IrInstructionCount",
-                           .default_benchmark = "benchmark://toy-v0/1",
-                           .factory = [id, params](const MakeOptions& o) -> EnvPtr {
-                             return std::make_unique<CompilerEnv>(fake_config(id, params), o);
+                           .config = [id, params](const MakeOptions&) {
+                             return fake_config(id, params);
                            }});
     }
   });

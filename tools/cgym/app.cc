@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "cgym/cgym.h"
-#include "cgym/commands.h"
-#include "cgym/distributed.h"
+#include "cli/commands.h"
+#include "cli/distributed.h"
 
 namespace cgym::cli {
 

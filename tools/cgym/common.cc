@@ -1,5 +1,5 @@
 // Shared helpers of the cgym tool (see cgym/common.h).
-#include "cgym/common.h"
+#include "cli/common.h"
 
 #include <unistd.h>
 

@@ -11,8 +11,8 @@
 #include <memory>
 
 #include "cgym/cgym.h"
-#include "cgym/commands.h"
-#include "cgym/common.h"
+#include "cli/commands.h"
+#include "cli/common.h"
 #include "cgym/remote_datasets.h"
 
 namespace cgym::cli {

@@ -1,12 +1,12 @@
 // Distributed runs of the cgym tool (see cgym/distributed.h).
-#include "cgym/distributed.h"
+#include "cli/distributed.h"
 
 #include <chrono>
 #include <iostream>
 #include <thread>
 
 #include "cgym/cgym.h"
-#include "cgym/common.h"
+#include "cli/common.h"
 
 #if CGYM_HAVE_MPI
 #include "cgym/mpi.h"

@@ -1,4 +1,4 @@
 // The cgym command-line tool (see docs/cli.md).
-#include "cgym/commands.h"
+#include "cli/commands.h"
 
 int main(int argc, char** argv) { return cgym::cli::run(argc, argv); }

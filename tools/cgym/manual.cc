@@ -19,8 +19,8 @@
 #include <sstream>
 
 #include "cgym/cgym.h"
-#include "cgym/commands.h"
-#include "cgym/common.h"
+#include "cli/commands.h"
+#include "cli/common.h"
 #include "cgym/search.h"
 
 #if CGYM_HAVE_READLINE

@@ -9,9 +9,9 @@
 #include <memory>
 
 #include "cgym/cgym.h"
-#include "cgym/commands.h"
-#include "cgym/common.h"
-#include "cgym/distributed.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/distributed.h"
 #include "cgym/remote_datasets.h"
 #include "cgym/search.h"
 

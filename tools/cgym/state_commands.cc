@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "cgym/cgym.h"
-#include "cgym/commands.h"
-#include "cgym/common.h"
-#include "cgym/distributed.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "cli/distributed.h"
 #include "cgym/search.h"
 
 namespace cgym::cli {
