@@ -15,6 +15,10 @@ cmake --build "$work/build" > "$work/build.log"
 out=$("$work/build/consumer")
 echo "$out"
 grep -q "parsed generator://csmith-v0" <<< "$out"
+# The installed conformance checks, called by the consumer's own gtest.
+"$work/build/consumer_conformance" > "$work/conformance.log" || { cat "$work/conformance.log"; exit 1; }
+grep -q "\[  PASSED  \] 1 test" "$work/conformance.log"
+echo "installed cgym::conformance: llvm-ic-v0 passes"
 
 # The Python package, when built: importable from the prefix through the one
 # documented PYTHONPATH entry, and using the prefix's libraries and data.

@@ -169,11 +169,10 @@ void register_test_envs() {
   std::call_once(once, [] {
     for (auto [id, params] : {std::pair<std::string, bool>{"fakeir-v0", true},
                               std::pair<std::string, bool>{"fakeir-noparams-v0", false}}) {
-      register_env(EnvSpec{.id = id,
-                           .description = "test-only env with LLVM-like observations",
-                           .config = [id, params](const MakeOptions&) {
-                             return fake_config(id, params);
-                           }});
+      register_env(
+          EnvSpec{.id = id,
+                  .description = "test-only env with LLVM-like observations",
+                  .config = [id, params](const MakeOptions&) { return fake_config(id, params); }});
     }
   });
 }

@@ -11,9 +11,9 @@
 #include <memory>
 
 #include "cgym/cgym.h"
+#include "cgym/remote_datasets.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cgym/remote_datasets.h"
 
 namespace cgym::cli {
 

@@ -19,9 +19,9 @@
 #include <sstream>
 
 #include "cgym/cgym.h"
+#include "cgym/search.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cgym/search.h"
 
 #if CGYM_HAVE_READLINE
 #include <readline/history.h>

@@ -9,11 +9,11 @@
 #include <memory>
 
 #include "cgym/cgym.h"
+#include "cgym/remote_datasets.h"
+#include "cgym/search.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/distributed.h"
-#include "cgym/remote_datasets.h"
-#include "cgym/search.h"
 
 namespace cgym::cli {
 

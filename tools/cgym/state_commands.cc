@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "cgym/cgym.h"
+#include "cgym/search.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/distributed.h"
-#include "cgym/search.h"
 
 namespace cgym::cli {
 
