@@ -1,7 +1,11 @@
 // loopnest_bench: how good do the schedules found by the bundled searches
 // get? Runs cgym::random_search and cgym::greedy_search on loopnest-v0
 // (matmul, then pointwise and transpose) and compares, in the same run, with
-//   - cpu:  OpenBLAS sgemm, and a STREAM-like copy for memory bandwidth;
+//   - cpu:  OpenBLAS sgemm, and a STREAM-like copy for memory bandwidth,
+//           both measured in a child process started without
+//           OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, so that OpenBLAS runs
+//           the kernel it picks for this processor (the figure with the
+//           variables, as this process has them, is printed beside it);
 //   - cuda: cuBLAS sgemm and cudaMemcpy device-to-device bandwidth
 //           (bench/cuda/cuda_baselines.cu, built with nvcc now).
 // Every schedule is checked against the reference by the env itself; the
@@ -21,6 +25,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -149,6 +154,47 @@ double openblas_sgemm_gflops(int64_t n, int threads) {
   (void)threads;
   return 0;
 #endif
+}
+
+// The kernel OpenBLAS chose when it was loaded ("" without OpenBLAS).
+std::string openblas_core() {
+#ifdef CGYM_HAVE_OPENBLAS
+  if (const char* c = openblas_get_corename()) return c;
+#endif
+  return "";
+}
+
+// The variables that force OpenBLAS onto one kernel and cache size. This
+// machine sets them (the AVX2 "Haswell" kernel on an AVX-512 processor);
+// OpenBLAS reads them when it is loaded, so the real kernel can only be
+// measured in a process started without them.
+constexpr const char* kOpenblasForcing[] = {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"};
+
+struct CpuBaseline {
+  std::string core, problem;
+  double sgemm_gflops = 0, copy_gbps = 0;
+};
+
+// This program again, as `--cpu-baseline N THREADS`, with the forcing
+// variables removed for that process only (never for tests or CI): what
+// OpenBLAS reaches with the kernel it picks itself, and the copy bandwidth
+// measured the same way.
+CpuBaseline unforced_cpu_baseline(const char* self, int64_t n, int threads) {
+  CpuBaseline b;
+  try {
+    std::vector<std::string> argv = {"env"};
+    for (const char* v : kOpenblasForcing) argv.insert(argv.end(), {"-u", v});
+    argv.insert(argv.end(), {self, "--cpu-baseline", std::to_string(n), std::to_string(threads)});
+    const auto r = cgym::run_process({.argv = argv, .timeout_seconds = 600});
+    if (r.exit_code != 0) throw std::runtime_error("exit status " + std::to_string(r.exit_code));
+    const auto j = nlohmann::json::parse(r.stdout_data);
+    b.core = j.at("core");
+    b.sgemm_gflops = j.at("sgemm_gflops");
+    b.copy_gbps = j.at("copy_gbps");
+  } catch (const std::exception& e) {
+    b.problem = e.what();
+  }
+  return b;
 }
 
 struct GpuBaselines {
@@ -285,6 +331,17 @@ std::string join(const std::vector<std::string>& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::strcmp(argv[1], "--cpu-baseline") == 0) {
+    const int64_t n = std::atoll(argv[2]);
+    const int threads = std::atoi(argv[3]);
+    const double gflops = openblas_sgemm_gflops(n, threads);
+    std::printf("%s\n", nlohmann::json({{"core", openblas_core()},
+                                        {"sgemm_gflops", gflops},
+                                        {"copy_gbps", cpu_copy_gbps(threads)}})
+                            .dump()
+                            .c_str());
+    return 0;
+  }
   const Args a = parse(argc, argv);
   const double start = now();
   nlohmann::json report = {{"backend", a.backend}, {"size", a.size}, {"threads", a.threads}};
@@ -316,8 +373,35 @@ int main(int argc, char** argv) {
     vendor_gflops = g.sgemm_gflops;
     bandwidth_gbps = g.copy_gbps;
   } else {
-    vendor_gflops = openblas_sgemm_gflops(a.size, a.threads);
-    bandwidth_gbps = cpu_copy_gbps(a.threads);
+    // The real baseline: OpenBLAS with the kernel it picks itself, in a
+    // child without the forcing variables. Beside it, what this process
+    // (with the variables, if set) gets.
+    std::string forced_by;
+    for (const char* v : kOpenblasForcing) {
+      if (const char* val = std::getenv(v))
+        forced_by += std::string(forced_by.empty() ? "" : " ") + v + "=" + val;
+    }
+    const double forced_gflops = openblas_sgemm_gflops(a.size, a.threads);
+    const double forced_copy = cpu_copy_gbps(a.threads);
+    const CpuBaseline real = unforced_cpu_baseline(argv[0], a.size, a.threads);
+    if (!real.problem.empty()) {
+      std::printf("the unforced OpenBLAS baseline failed (%s); using this process's\n",
+                  real.problem.c_str());
+      vendor_gflops = forced_gflops;
+      bandwidth_gbps = forced_copy;
+    } else {
+      vendor_gflops = real.sgemm_gflops;
+      bandwidth_gbps = real.copy_gbps;
+      vendor += " (" + real.core + " kernel)";
+    }
+    std::printf("OpenBLAS in this process (%s): kernel %s, %.1f GFLOP/s; copy %.1f GB/s\n",
+                forced_by.empty() ? "no forcing variables" : forced_by.c_str(),
+                openblas_core().c_str(), forced_gflops, forced_copy);
+    report["vendor_in_process"] = {{"kernel", openblas_core()},
+                                   {"forced_by", forced_by},
+                                   {"gflops", forced_gflops},
+                                   {"copy_gbps", forced_copy}};
+    report["vendor_kernel"] = real.core;
   }
   std::printf("%s: %.1f GFLOP/s; copy bandwidth: %.1f GB/s\n", vendor.c_str(), vendor_gflops,
               bandwidth_gbps);
