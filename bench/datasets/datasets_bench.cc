@@ -228,8 +228,7 @@ int main(int argc, char** argv) {
   fs::remove_all(root);
 
   const double mbytes = tar.size() / 1048576.0;
-  std::printf(
-      "Medians of interleaved runs.\n\n");
+  std::printf("Medians of interleaved runs.\n\n");
   std::printf("| what | cgym | baseline | ratio |\n|---|---|---|---|\n");
   std::printf(
       "| list a %zu-URI manifest: size() of a fresh dataset (mmap + line index) | %.1f ms | "
