@@ -241,11 +241,10 @@ std::vector<ValidationIssue> compare_run(const Benchmark& benchmark, const nlohm
   }
   const auto& ref = run["reference"];
   std::vector<ValidationIssue> issues;
-  const std::string pattern_error =
-      datasets_internal::stdout_pattern_error(run, result.stdout_data);
   const auto& first_reference = benchmark.data().reference_output;
   if (run.contains("stdout_regex")) {
-    if (!pattern_error.empty()) issues.push_back({"Wrong output", pattern_error});
+    const std::string e = datasets_internal::stdout_pattern_error(run, result.stdout_data);
+    if (!e.empty()) issues.push_back({"Wrong output", e});
   } else if (index == 0 && first_reference) {
     if (result.stdout_data != *first_reference) {
       issues.push_back(

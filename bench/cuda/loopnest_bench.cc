@@ -186,7 +186,10 @@ CpuBaseline unforced_cpu_baseline(const char* self, int64_t n, int threads) {
     for (const char* v : kOpenblasForcing) argv.insert(argv.end(), {"-u", v});
     argv.insert(argv.end(), {self, "--cpu-baseline", std::to_string(n), std::to_string(threads)});
     const auto r = cgym::run_process({.argv = argv, .timeout_seconds = 600});
-    if (r.exit_code != 0) throw std::runtime_error("exit status " + std::to_string(r.exit_code));
+    if (r.exit_code != 0) {
+      throw std::runtime_error("exit status " + std::to_string(r.exit_code) + ": " +
+                               r.stderr_data.substr(0, 500));
+    }
     const auto j = nlohmann::json::parse(r.stdout_data);
     b.core = j.at("core");
     b.sgemm_gflops = j.at("sgemm_gflops");
@@ -334,6 +337,13 @@ int main(int argc, char** argv) {
   if (argc == 4 && std::strcmp(argv[1], "--cpu-baseline") == 0) {
     const int64_t n = std::atoll(argv[2]);
     const int threads = std::atoi(argv[3]);
+    if (n <= 0 || threads < 0) {
+      std::fprintf(stderr,
+                   "--cpu-baseline N THREADS: N must be a positive size and THREADS >= 0 "
+                   "(0 = all cores), got '%s' '%s'\n",
+                   argv[2], argv[3]);
+      return 2;
+    }
     const double gflops = openblas_sgemm_gflops(n, threads);
     std::printf("%s\n", nlohmann::json({{"core", openblas_core()},
                                         {"sgemm_gflops", gflops},

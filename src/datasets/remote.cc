@@ -896,15 +896,20 @@ class RemoteDataset final : public DownloadableDataset {
   }
 
   // Bitcode compiled from a suite's sources is kept next to them, in
-  // <install dir>/.cgym-bitcode/<clang key>/<path>.bc, like CompilerGym's
+  // <install dir>/.cgym-bitcode/<key>/<path>.bc, like CompilerGym's
   // <path>.bc beside <path>.cl, so that a benchmark is compiled once per
-  // machine rather than once per process. The key names the clang binary
-  // and its modification time, so an upgraded clang compiles again. A
-  // read-only install directory only costs the compile.
+  // machine rather than once per process. The key hashes the clang binary,
+  // its modification time and the compile flags, so an upgraded clang or a
+  // changed command compiles again. A read-only install directory only
+  // costs the compile.
   template <class Compile>
-  std::string cached_bitcode(const std::string& path, Compile&& compile) const {
-    const fs::path file =
-        dataset_install_dir(info_) / ".cgym-bitcode" / clang_key() / (path + ".bc");
+  std::string cached_bitcode(const std::string& path, const std::vector<std::string>& flags,
+                             Compile&& compile) const {
+    datasets_internal::Sha256 h;
+    h.update(clang_id());
+    for (const auto& f : flags) h.update("\n" + f);
+    const fs::path file = dataset_install_dir(info_) / ".cgym-bitcode" /
+                          ("clang-" + h.hex_digest().substr(0, 16)) / (path + ".bc");
     std::error_code ec;
     if (fs::is_regular_file(file, ec)) {
       try {
@@ -923,21 +928,19 @@ class RemoteDataset final : public DownloadableDataset {
     return bc;
   }
 
-  static const std::string& clang_key() {
-    static const std::string key = [] {
-      std::string id = "unknown";
+  // The clang binary's canonical path and modification time.
+  static const std::string& clang_id() {
+    static const std::string id = [] {
       try {
         const fs::path clang = clang_program();
         std::error_code ec;
         const auto t = fs::last_write_time(clang, ec).time_since_epoch().count();
-        id = fs::weakly_canonical(clang, ec).string() + "@" + std::to_string(t);
+        return fs::weakly_canonical(clang, ec).string() + "@" + std::to_string(t);
       } catch (const std::exception&) {
+        return std::string("unknown");
       }
-      datasets_internal::Sha256 h;
-      h.update(id);
-      return "clang-" + h.hex_digest().substr(0, 16);
     }();
-    return key;
+    return id;
   }
 
   BenchmarkPtr load(const std::string& uri, const std::string& path) const {
@@ -971,7 +974,7 @@ class RemoteDataset final : public DownloadableDataset {
           std::vector<std::string> flags = {"-w", "-ferror-limit=1"};
           if (poj) flags.push_back("-std=c++11");
           d.format = ProgramFormat::kLlvmBitcode;
-          d.program = cached_bitcode(path, [&] {
+          d.program = cached_bitcode(path, flags, [&] {
             return datasets_internal::build_bitcode({{name, src, lang, {}}}, flags, uri);
           });
           if (poj) d.link_flags = {"-lstdc++", "-lm"};
@@ -991,10 +994,11 @@ class RemoteDataset final : public DownloadableDataset {
         if (!fs::is_regular_file(f, ec)) not_found(uri, f);
         if (target_ == ProgramFormat::kLlvmBitcode) {
           d.format = ProgramFormat::kLlvmBitcode;
-          d.program = cached_bitcode(path, [&] {
+          const std::vector<std::string> flags = {"-w", "-ferror-limit=1"};
+          d.program = cached_bitcode(path, flags, [&] {
             return datasets_internal::build_bitcode(
-                {{f.filename().string(), read_file(f), datasets_internal::Language::kC, f}},
-                {"-w", "-ferror-limit=1"}, uri);
+                {{f.filename().string(), read_file(f), datasets_internal::Language::kC, f}}, flags,
+                uri);
           });
           d.sources = {{f.filename().string(), read_file(f)}};
         } else {
@@ -1034,12 +1038,17 @@ class RemoteDataset final : public DownloadableDataset {
         // CompilerGym's clgen.py: OpenCL C for nvptx64-nvidia-nvcl, first
         // error only. Its downloaded libclc headers and CLgen's opencl.h
         // are replaced by clang-19's own OpenCL declarations (opencl-c.h).
-        d.program = cached_bitcode(path, [&] {
+        const std::vector<std::string> flags = {"-x",
+                                                "cl",
+                                                "-target",
+                                                "nvptx64-nvidia-nvcl",
+                                                "-Xclang",
+                                                "-finclude-default-header",
+                                                "-ferror-limit=1",
+                                                "-w"};
+        d.program = cached_bitcode(path, flags, [&] {
           return datasets_internal::build_bitcode(
-              {{"kernel.cl", src, datasets_internal::Language::kC, {}}},
-              {"-x", "cl", "-target", "nvptx64-nvidia-nvcl", "-Xclang", "-finclude-default-header",
-               "-ferror-limit=1", "-w"},
-              uri);
+              {{"kernel.cl", src, datasets_internal::Language::kC, {}}}, flags, uri);
         });
         break;
       }
