@@ -23,9 +23,11 @@
 
 #include <llvm/Analysis/TargetLibraryInfo.h>
 #include <llvm/Bitcode/BitcodeReader.h>
+#include <llvm/IR/Dominators.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
 #include <llvm/Object/ObjectFile.h>
 #include <llvm/Passes/PassBuilder.h>
@@ -203,19 +205,18 @@ struct RawKept {
     pb->registerLoopAnalyses(*lam);
     pb->crossRegisterProxies(*lam, *fam, *cgam, *mam);
   }
-  void run_pass(llvm::Module& m, const std::string& pipeline) {
+  llvm::PreservedAnalyses run_pass(llvm::Module& m, const std::string& pipeline) {
     if (!parse_once) {
       llvm::ModulePassManager mpm;
       llvm::cantFail(pb->parsePassPipeline(mpm, pipeline));
-      mpm.run(m, *mam);
-      return;
+      return mpm.run(m, *mam);
     }
     auto& mpm = parsed[pipeline];
     if (!mpm) {
       mpm = std::make_unique<llvm::ModulePassManager>();
       llvm::cantFail(pb->parsePassPipeline(*mpm, pipeline));
     }
-    mpm->run(m, *mam);
+    return mpm->run(m, *mam);
   }
 };
 
@@ -250,6 +251,9 @@ void print_table(const std::string& title, const std::vector<Row>& rows) {
 
 struct StepTimes {
   double env_verify = 0, env_no_verify = 0, raw = 0, raw_kept = 0;
+  // Raw with kept managers, then LLVM's verifier on the whole module when
+  // the pass reported a change: raw LLVM with the env's safety net.
+  double raw_kept_verify = 0;
 };
 
 // One pass on the module state reached by `prefix`, env vs raw. Every
@@ -272,9 +276,22 @@ StepTimes time_step(Raw& raw, const cgym::BenchmarkPtr& b, const std::vector<std
   const std::string pipeline = pipeline_of(flag);
   const cgym::Action a = act(flag), no_op = act(kNoOpFlag);
   cgym::EnvPtr fork_v, fork_nv;
-  std::unique_ptr<llvm::LLVMContext> ctx, kctx;
-  std::unique_ptr<llvm::Module> m, km;
-  RawKept kept(raw);
+  std::unique_ptr<llvm::LLVMContext> ctx, kctx, vctx;
+  std::unique_ptr<llvm::Module> m, km, vm;
+  RawKept kept(raw), kept_v(raw);
+  // A fresh module with kept managers that have seen a no-op step, and the
+  // timed pass parsed once (the episode has seen it before).
+  auto start_kept = [&](RawKept& k, std::unique_ptr<llvm::LLVMContext>& c,
+                        std::unique_ptr<llvm::Module>& mod) {
+    k.stop();
+    mod.reset();
+    c = std::make_unique<llvm::LLVMContext>();
+    mod = Raw::parse(*c, bitcode);
+    k.start();
+    k.run_pass(*mod, pipeline_of(kNoOpFlag));
+    k.parsed[pipeline] = std::make_unique<llvm::ModulePassManager>();
+    llvm::cantFail(k.pb->parsePassPipeline(*k.parsed[pipeline], pipeline));
+  };
   const auto t = measure_interleaved(
       reps, {{[&] {
                 fork_v = env_v->fork();
@@ -293,22 +310,20 @@ StepTimes time_step(Raw& raw, const cgym::BenchmarkPtr& b, const std::vector<std
                 raw.run_pass(*m, pipeline_of(kNoOpFlag));  // the same warm-up as the env's
               },
               [&] { raw.run_pass(*m, pipeline); }},
-             {[&] {
-                kept.stop();
-                km.reset();
-                kctx = std::make_unique<llvm::LLVMContext>();
-                km = Raw::parse(*kctx, bitcode);
-                kept.start();
-                kept.run_pass(*km, pipeline_of(kNoOpFlag));
-                // Parsed once: the episode has seen this pass before.
-                kept.parsed[pipeline] = std::make_unique<llvm::ModulePassManager>();
-                llvm::cantFail(kept.pb->parsePassPipeline(*kept.parsed[pipeline], pipeline));
-              },
-              [&] { kept.run_pass(*km, pipeline); }}});
+             {[&] { start_kept(kept, kctx, km); }, [&] { kept.run_pass(*km, pipeline); }},
+             {[&] { start_kept(kept_v, vctx, vm); },
+              [&] {
+                if (!kept_v.run_pass(*vm, pipeline).areAllPreserved() &&
+                    llvm::verifyModule(*vm, &llvm::errs())) {
+                  std::fprintf(stderr, "the verifier rejected the module after %s\n", flag.c_str());
+                }
+              }}});
   kept.stop();
+  kept_v.stop();
   m.reset();
   km.reset();
-  return {t[0], t[1], t[2], t[3]};
+  vm.reset();
+  return {t[0], t[1], t[2], t[3], t[4]};
 }
 
 // A random walk of llvm-ic-v0 (a reward every step) against raw LLVM running
@@ -318,6 +333,7 @@ StepTimes time_step(Raw& raw, const cgym::BenchmarkPtr& b, const std::vector<std
 // raw kept with parsing at every step.
 struct WalkRates {
   double env = 0, raw_fresh = 0, raw_kept = 0, raw_kept_parse = 0, env_no_memo = 0;
+  double raw_kept_verify = 0;  // kept managers + verifyModule after a changing pass
   int64_t memo_hits = 0, memo_lookups = 0, steps = 0;
 };
 WalkRates random_walk(Raw& raw, const cgym::BenchmarkPtr& b, int chunks, int episode) {
@@ -335,12 +351,13 @@ WalkRates random_walk(Raw& raw, const cgym::BenchmarkPtr& b, int chunks, int epi
   auto env_no_memo = cgym::make("llvm-ic-v0", {.params = {{"no_effect_memo", "0"}}});
   env->reset({.benchmark = b});
   env_no_memo->reset({.benchmark = b});
-  RawKept kept(raw), kept_parse(raw, false);
-  std::vector<double> total(5, 0.0);
+  RawKept kept(raw), kept_parse(raw, false), kept_verify(raw);
+  constexpr int kContenders = 6;
+  std::vector<double> total(kContenders, 0.0);
   WalkRates out;
   for (int c = 0; c < chunks; ++c) {
-    for (int k = 0; k < 5; ++k) {
-      const int who = (k + c) % 5;
+    for (int k = 0; k < kContenders; ++k) {
+      const int who = (k + c) % kContenders;
       std::mt19937_64 rng(1000 + c);
       if (who == 0 || who == 4) {
         cgym::Env& e = who == 0 ? *env : *env_no_memo;
@@ -362,15 +379,16 @@ WalkRates random_walk(Raw& raw, const cgym::BenchmarkPtr& b, int chunks, int epi
       }
       llvm::LLVMContext ctx;
       auto m = Raw::parse(ctx, b->program());
-      RawKept& rk = who == 2 ? kept : kept_parse;
+      RawKept& rk = who == 2 ? kept : who == 3 ? kept_parse : kept_verify;
       const auto start = Clock::now();
       if (who != 1) rk.start();
       for (int i = 0; i < episode; ++i) {
         const char* p = cgym::llvm::pass_table()[sample(rng)].pipeline;
         if (who == 1) {
           raw.run_pass(*m, p);
-        } else {
-          rk.run_pass(*m, p);
+        } else if (!rk.run_pass(*m, p).areAllPreserved() && who == 5 &&
+                   llvm::verifyModule(*m, &llvm::errs())) {
+          std::fprintf(stderr, "the verifier rejected the module after %s\n", p);
         }
       }
       if (who != 1) rk.stop();
@@ -383,6 +401,7 @@ WalkRates random_walk(Raw& raw, const cgym::BenchmarkPtr& b, int chunks, int epi
   out.raw_kept = steps / total[2];
   out.raw_kept_parse = steps / total[3];
   out.env_no_memo = steps / total[4];
+  out.raw_kept_verify = steps / total[5];
   return out;
 }
 
@@ -430,7 +449,9 @@ int main(int argc, char** argv) {
       "kept for the module (the physical limit); 6 passes × 2 module states (as loaded; after "
       "-mem2reg -sroa) per program; the env's no-effect memo is off for this table. With "
       "verification on (the default) a step that changed the module also runs the LLVM "
-      "verifier, which raw LLVM does not.\n"
+      "verifier, which raw LLVM does not; a fifth contender, raw with kept managers followed by "
+      "LLVM's `verifyModule` whenever the pass reports a change, is raw LLVM with the same "
+      "safety net (it verifies every function; the env only the changed ones).\n"
       "- *random walks*: llvm-ic-v0 (a reward every step), 50-step episodes from the benchmark, "
       "alternating with raw LLVM running the same passes (fresh managers; kept managers with "
       "each pipeline parsed once per episode); the walk leaves out -scalarizer, -unify-loop-exits "
@@ -447,7 +468,8 @@ int main(int argc, char** argv) {
   const std::vector<std::string> step_passes = {"-globaldce",   "-gvn",     "-instcombine",
                                                 "-simplifycfg", "-mem2reg", "-licm"};
   std::vector<double> step_ratio_verify, step_ratio_no_verify, step_kept_verify,
-      step_kept_no_verify, raw_kept_speedup, fork_ratio, fork_use_ratio, reset_ratio, object_ratio;
+      step_kept_no_verify, raw_kept_speedup, step_kept_llvm_verify, raw_verify_cost, fork_ratio,
+      fork_use_ratio, reset_ratio, object_ratio;
   std::vector<Row> per_program;
   for (const auto& [name, b] : bench) {
     // Steps, on the initial state and on a state after -mem2reg -sroa.
@@ -460,6 +482,8 @@ int main(int argc, char** argv) {
         step_kept_verify.push_back(t.env_verify / t.raw_kept);
         step_kept_no_verify.push_back(t.env_no_verify / t.raw_kept);
         raw_kept_speedup.push_back(t.raw / t.raw_kept);
+        step_kept_llvm_verify.push_back(t.env_verify / t.raw_kept_verify);
+        raw_verify_cost.push_back(t.raw_kept_verify / t.raw_kept);
         if (name == "crc32" && prefix.empty()) {
           per_program.push_back(
               {"step " + flag + " (crc32, verify on / off)",
@@ -556,6 +580,11 @@ int main(int argc, char** argv) {
        fmt_ratio(median(step_kept_no_verify)), "", ""},
       {"raw fresh managers vs raw kept managers (time ratio)", "", "",
        fmt_ratio(median(raw_kept_speedup)), "", ""},
+      {"env step, verify on, vs raw kept managers + LLVM's verifyModule when the pass changed "
+       "something",
+       "", "", fmt_ratio(median(step_kept_llvm_verify)), "", ""},
+      {"raw kept managers: with verifyModule when changed vs without (time ratio)", "", "",
+       fmt_ratio(median(raw_verify_cost)), "", ""},
       {"fork() vs CloneModule", "", "", fmt_ratio(median(fork_ratio)), "≤ 1.2×", ""},
       {"fork + first use vs CloneModule", "", "", fmt_ratio(median(fork_use_ratio)), "≤ 1.2×", ""},
       {"reset (cached baselines) vs parsing the bitcode", "", "", fmt_ratio(median(reset_ratio)),
@@ -612,6 +641,33 @@ int main(int argc, char** argv) {
     absolute.push_back({"creating an env + first reset (llvm-ic-v0, crc32)", fmt_time(make_reset_t),
                         "", "", "", ""});
   }
+  // What LLVM's verifier costs by itself (no cgym): one module state per
+  // program (after -simplifycfg), verifyModule and the dominator trees it
+  // rebuilds, per instruction.
+  for (const char* name : {"crc32", "dijkstra", "qsort"}) {
+    if (!bench.count(name)) continue;
+    llvm::LLVMContext ctx;
+    auto m = Raw::parse(ctx, bench[name]->program());
+    raw.run_pass(*m, pipeline_of("-simplifycfg"));
+    int64_t insts = 0;
+    for (const auto& fn : *m) insts += fn.getInstructionCount();
+    const auto vt =
+        measure_interleaved(51, {{nullptr, [&] { llvm::verifyModule(*m, &llvm::errs()); }},
+                                 {nullptr,
+                                  [&] {
+                                    for (auto& fn : *m) {
+                                      if (!fn.isDeclaration()) llvm::DominatorTree dt(fn);
+                                    }
+                                  }},
+                                 {nullptr, [&] { raw.run_pass(*m, pipeline_of(kNoOpFlag)); }}});
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s (%.2f µs per instruction; its dominator trees: %s)",
+                  fmt_time(vt[0]).c_str(), vt[0] * 1e6 / static_cast<double>(insts),
+                  fmt_time(vt[1]).c_str());
+    absolute.push_back({std::string("LLVM's verifyModule alone (") + name +
+                            " after -simplifycfg, " + std::to_string(insts) + " instructions)",
+                        "", buf, "", "", ""});
+  }
   // Random walks, env against raw LLVM, alternating episode by episode.
   std::vector<Row> walks;
   for (const char* name : {"dijkstra", "qsort"}) {
@@ -642,6 +698,10 @@ int main(int argc, char** argv) {
         {std::string("raw kept managers, parsed once vs parsed at every step (") + name + ")",
          rate(w.raw_kept), rate(w.raw_kept_parse), fmt_ratio(w.raw_kept / w.raw_kept_parse), "",
          ""});
+    walks.push_back({std::string("random walk on ") + name +
+                         " vs raw kept managers + verifyModule after each changing pass",
+                     rate(w.env), rate(w.raw_kept_verify), fmt_ratio(w.env / w.raw_kept_verify), "",
+                     ""});
     std::fprintf(stderr, "walk %s done\n", name);
   }
   // Greedy search (every action tried on a fork of the state, each round),
