@@ -9,7 +9,7 @@
 # backend never edits the umbrella's files.
 #
 #   cgym_add_backend(llvm TARGET cgym_llvm REGISTER cgym::llvm::register_envs
-#                    HEADER llvm/register_llvm.h)
+#                    HEADER backends/llvm/envs.h)
 function(cgym_add_backend NAME)
   cmake_parse_arguments(ARG "" "TARGET;REGISTER;HEADER" "" ${ARGN})
   foreach(_required TARGET REGISTER HEADER)

@@ -22,7 +22,7 @@
 #include <limits>
 #include <map>
 
-#include "gcc/gcc_env.h"
+#include "backends/gcc/gcc_env.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "backends/gcc/actions.h"
 #include "fuzz_util.h"
-#include "gcc/actions.h"
 #include "gcc12_help_text.h"
 
 namespace {

@@ -7,9 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "backends/gcc/actions.h"
+#include "backends/gcc/gcc_spec.h"
 #include "fuzz_util.h"
-#include "gcc/actions.h"
-#include "gcc/gcc_spec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input = cgym::fuzz::as_text(data, size);

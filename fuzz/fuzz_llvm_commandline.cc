@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "backends/llvm/passes.h"
 #include "fuzz_util.h"
-#include "llvm/passes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input = cgym::fuzz::as_text(data, size);

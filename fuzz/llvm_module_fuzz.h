@@ -18,8 +18,8 @@
 #include <llvm/IR/Module.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "backends/llvm/llvm_util.h"
 #include "fuzz_util.h"
-#include "llvm/llvm_util.h"
 
 namespace cgym::fuzz {
 

@@ -1,4 +1,4 @@
-#include "cuda/build.h"
+#include "backends/cuda/build.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -21,8 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cuda/codegen.h"
-#include "cuda/loopnest.h"
+#include "backends/cuda/codegen.h"
+#include "backends/cuda/loopnest.h"
 
 namespace cgym::cuda {
 

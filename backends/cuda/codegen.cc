@@ -1,4 +1,4 @@
-#include "cuda/codegen.h"
+#include "backends/cuda/codegen.h"
 
 #include <algorithm>
 #include <cmath>

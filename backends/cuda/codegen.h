@@ -42,7 +42,7 @@
 #include <cstdint>
 #include <string>
 
-#include "cuda/loopnest.h"
+#include "backends/cuda/loopnest.h"
 
 namespace cgym::cuda {
 

@@ -1,4 +1,4 @@
-#include "cuda/datasets.h"
+#include "backends/cuda/datasets.h"
 
 #include <charconv>
 

@@ -22,9 +22,9 @@
 #include <optional>
 #include <string>
 
+#include "backends/cuda/codegen.h"
+#include "backends/cuda/loopnest.h"
 #include "cgym/dataset.h"
-#include "cuda/codegen.h"
-#include "cuda/loopnest.h"
 
 namespace cgym::cuda {
 

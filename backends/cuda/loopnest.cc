@@ -1,4 +1,4 @@
-#include "cuda/loopnest.h"
+#include "backends/cuda/loopnest.h"
 
 #include <algorithm>
 #include <numeric>

@@ -1,4 +1,4 @@
-#include "cuda/session.h"
+#include "backends/cuda/session.h"
 
 #include <algorithm>
 #include <charconv>
@@ -6,9 +6,9 @@
 #include <limits>
 #include <sstream>
 
+#include "backends/cuda/datasets.h"
 #include "cgym/errors.h"
 #include "cgym/util.h"
-#include "cuda/datasets.h"
 
 namespace cgym::cuda {
 

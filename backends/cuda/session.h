@@ -52,10 +52,10 @@
 #include <string>
 #include <vector>
 
+#include "backends/cuda/build.h"
+#include "backends/cuda/codegen.h"
+#include "backends/cuda/loopnest.h"
 #include "cgym/session.h"
-#include "cuda/build.h"
-#include "cuda/codegen.h"
-#include "cuda/loopnest.h"
 
 namespace cgym::cuda {
 

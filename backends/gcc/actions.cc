@@ -1,4 +1,4 @@
-#include "gcc/actions.h"
+#include "backends/gcc/actions.h"
 
 #include <algorithm>
 

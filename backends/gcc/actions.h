@@ -48,8 +48,8 @@
 #include <utility>
 #include <vector>
 
+#include "backends/gcc/gcc_spec.h"
 #include "cgym/spaces.h"
-#include "gcc/gcc_spec.h"
 
 namespace cgym::gcc {
 

@@ -1,4 +1,4 @@
-#include "gcc/artifact_cache.h"
+#include "backends/gcc/artifact_cache.h"
 
 #include <cstdlib>
 

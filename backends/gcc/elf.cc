@@ -1,4 +1,4 @@
-#include "gcc/elf.h"
+#include "backends/gcc/elf.h"
 
 #include <cstring>
 

@@ -31,11 +31,11 @@
 #include <string>
 #include <vector>
 
+#include "backends/gcc/actions.h"
+#include "backends/gcc/artifact_cache.h"
+#include "backends/gcc/gcc_spec.h"
 #include "cgym/dataset.h"
 #include "cgym/env.h"
-#include "gcc/actions.h"
-#include "gcc/artifact_cache.h"
-#include "gcc/gcc_spec.h"
 
 namespace cgym::gcc {
 

@@ -1,4 +1,4 @@
-#include "gcc/gcc_spec.h"
+#include "backends/gcc/gcc_spec.h"
 
 #include <algorithm>
 #include <charconv>

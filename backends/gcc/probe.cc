@@ -1,4 +1,4 @@
-#include "gcc/probe.h"
+#include "backends/gcc/probe.h"
 
 #include <algorithm>
 #include <atomic>

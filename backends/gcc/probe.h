@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "gcc/gcc_spec.h"
+#include "backends/gcc/gcc_spec.h"
 
 namespace cgym::gcc {
 

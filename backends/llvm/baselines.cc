@@ -1,16 +1,16 @@
-#include "llvm/baselines.h"
+#include "backends/llvm/baselines.h"
 
 #include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "backends/llvm/build.h"
+#include "backends/llvm/llvm_util.h"
 #include "cgym/errors.h"
 #include "cgym/program.h"
 #include "cgym/util.h"
 #include "internal/leak.h"
 #include "internal/logging.h"
-#include "llvm/build.h"
-#include "llvm/llvm_util.h"
 
 namespace cgym::llvm {
 

@@ -1,4 +1,4 @@
-#include "llvm/build.h"
+#include "backends/llvm/build.h"
 
 #include "cgym/program.h"
 

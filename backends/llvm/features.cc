@@ -1,4 +1,4 @@
-#include "llvm/features.h"
+#include "backends/llvm/features.h"
 
 #include <array>
 

@@ -35,7 +35,7 @@ function(cgym_add_llvm_graph_library)
     separate_arguments(_definitions NATIVE_COMMAND "${LLVM_DEFINITIONS}")
     add_library(cgym_llvm_graph STATIC ${CGYM_LLVM_GRAPH_SOURCES})
     target_include_directories(cgym_llvm_graph
-      PRIVATE ${PROJECT_SOURCE_DIR}/backends ${PROJECT_SOURCE_DIR}/src)
+      PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/src)
     target_include_directories(cgym_llvm_graph SYSTEM PRIVATE ${LLVM_INCLUDE_DIRS})
     target_compile_definitions(cgym_llvm_graph PRIVATE ${_definitions})
     target_link_libraries(cgym_llvm_graph PUBLIC cgym::core PRIVATE LLVM)

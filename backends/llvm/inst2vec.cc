@@ -3,7 +3,7 @@
 // with regular expressions, which misfires on names and strings that happen
 // to match (an '!' inside a string, a '#' in a name); working on tokens
 // knows what each piece of text is.
-#include "llvm/inst2vec.h"
+#include "backends/llvm/inst2vec.h"
 
 #include <cstddef>
 #include <string>
@@ -13,7 +13,7 @@
 
 #include <llvm/AsmParser/LLToken.h>
 
-#include "llvm/lexed_ir.h"
+#include "backends/llvm/lexed_ir.h"
 
 namespace cgym::llvm {
 namespace {

@@ -4,7 +4,7 @@
 // allocates nothing but the token vector and needs no LLVMContext.
 // tests/llvm_graph/lexed_ir_test.cc checks it token by token against LLVM's
 // own lexer on every bundled program.
-#include "llvm/lexed_ir.h"
+#include "backends/llvm/lexed_ir.h"
 
 #include <array>
 #include <cstddef>

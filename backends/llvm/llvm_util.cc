@@ -1,4 +1,4 @@
-#include "llvm/llvm_util.h"
+#include "backends/llvm/llvm_util.h"
 
 #include <csignal>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "llvm/passes.h"
+#include "backends/llvm/passes.h"
 
 #include <array>
 #include <cctype>

@@ -7,7 +7,7 @@
 // instruction's text starts and ends; so full_text is exactly the module's
 // own text (same metadata and attribute-group numbering). The rest is one
 // walk over the module with flat vectors and DenseMaps.
-#include "llvm/programl.h"
+#include "backends/llvm/programl.h"
 
 #include <cstdint>
 #include <string>

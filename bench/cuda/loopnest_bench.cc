@@ -29,9 +29,9 @@
 #include <string>
 #include <vector>
 
+#include "backends/cuda/build.h"
 #include "cgym/cgym.h"
 #include "cgym/search.h"
-#include "cuda/build.h"
 
 #ifdef CGYM_HAVE_OPENBLAS
 #include <cblas.h>

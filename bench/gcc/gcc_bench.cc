@@ -24,10 +24,10 @@
 #include <vector>
 
 #include "../bench_util.h"
+#include "backends/gcc/gcc_env.h"
 #include "cgym/cgym.h"
 #include "cgym/datasets.h"
 #include "cgym/search.h"
-#include "gcc/gcc_env.h"
 
 namespace fs = std::filesystem;
 

@@ -39,12 +39,12 @@
 #include <llvm/Transforms/Utils/Cloning.h>
 
 #include "../bench_util.h"
+#include "backends/llvm/baselines.h"
+#include "backends/llvm/llvm_util.h"
+#include "backends/llvm/passes.h"
 #include "cgym/cgym.h"
 #include "cgym/datasets.h"
 #include "cgym/search.h"
-#include "llvm/baselines.h"
-#include "llvm/llvm_util.h"
-#include "llvm/passes.h"
 
 namespace {
 

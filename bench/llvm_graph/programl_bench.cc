@@ -43,9 +43,9 @@
 #include <llvm/Support/SourceMgr.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include "llvm/inst2vec.h"
-#include "llvm/lexed_ir.h"
-#include "llvm/programl.h"
+#include "backends/llvm/inst2vec.h"
+#include "backends/llvm/lexed_ir.h"
+#include "backends/llvm/programl.h"
 
 namespace {
 

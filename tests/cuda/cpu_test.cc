@@ -4,11 +4,11 @@
 
 #include <random>
 
+#include "backends/cuda/build.h"
+#include "backends/cuda/session.h"
 #include "cgym/errors.h"
 #include "cgym/subprocess.h"
 #include "cgym/util.h"
-#include "cuda/build.h"
-#include "cuda/session.h"
 
 namespace cgym::cuda {
 namespace {

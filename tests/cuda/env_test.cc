@@ -2,9 +2,9 @@
 // (and the cuda backend's no-device behaviour).
 #include <gtest/gtest.h>
 
+#include "backends/cuda/datasets.h"
+#include "backends/cuda/envs.h"
 #include "cgym/cgym.h"
-#include "cuda/datasets.h"
-#include "cuda/register_cuda.h"
 #include "gpu_probe.h"
 
 namespace cgym::cuda {

@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
+#include "backends/cuda/session.h"
 #include "cgym/errors.h"
 #include "cgym/util.h"
-#include "cuda/session.h"
 
 namespace cgym::cuda {
 

@@ -3,9 +3,9 @@
 
 #include <random>
 
+#include "backends/cuda/codegen.h"
+#include "backends/cuda/loopnest.h"
 #include "cgym/errors.h"
-#include "cuda/codegen.h"
-#include "cuda/loopnest.h"
 
 namespace cgym::cuda {
 namespace {

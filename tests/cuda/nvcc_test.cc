@@ -2,10 +2,10 @@
 // ptxas report, and the error a run gives when no device is present.
 #include <gtest/gtest.h>
 
+#include "backends/cuda/build.h"
+#include "backends/cuda/session.h"
 #include "cgym/errors.h"
 #include "cgym/util.h"
-#include "cuda/build.h"
-#include "cuda/session.h"
 #include "gpu_probe.h"
 
 namespace cgym::cuda {

@@ -5,8 +5,8 @@
 #include <random>
 #include <set>
 
+#include "backends/gcc/actions.h"
 #include "cgym/errors.h"
-#include "gcc/actions.h"
 #include "gcc_test_util.h"
 
 namespace cgym::gcc {

@@ -3,7 +3,7 @@
 
 #include <thread>
 
-#include "gcc/artifact_cache.h"
+#include "backends/gcc/artifact_cache.h"
 
 namespace cgym::gcc {
 namespace {

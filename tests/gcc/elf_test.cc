@@ -4,10 +4,10 @@
 
 #include <sstream>
 
+#include "backends/gcc/elf.h"
 #include "cgym/errors.h"
 #include "cgym/subprocess.h"
 #include "cgym/util.h"
-#include "gcc/elf.h"
 #include "gcc_test_util.h"
 
 namespace cgym::gcc {

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include "backends/gcc/gcc_spec.h"
 #include "cgym/util.h"
-#include "gcc/gcc_spec.h"
 
 namespace cgym::gcc::test {
 

@@ -7,11 +7,11 @@
 #include <random>
 #include <sstream>
 
+#include "backends/gcc/elf.h"
+#include "backends/gcc/gcc_env.h"
+#include "backends/gcc/session.h"
 #include "cgym/cgym.h"
 #include "cgym/datasets.h"
-#include "gcc/elf.h"
-#include "gcc/gcc_env.h"
-#include "gcc/gcc_session.h"
 #include "gcc_test_util.h"
 
 namespace cgym::gcc {

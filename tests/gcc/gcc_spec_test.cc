@@ -6,8 +6,8 @@
 #include <random>
 #include <set>
 
+#include "backends/gcc/gcc_spec.h"
 #include "cgym/errors.h"
-#include "gcc/gcc_spec.h"
 #include "gcc_test_util.h"
 
 namespace cgym::gcc {

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "backends/gcc/gcc_spec.h"
 #include "cgym/benchmark.h"
 #include "cgym/subprocess.h"
 #include "cgym/util.h"
-#include "gcc/gcc_spec.h"
 #include "gcc12_help_text.h"
 
 namespace cgym::gcc::test {

@@ -3,9 +3,9 @@
 // and a batch finds exactly its bad members.
 #include <gtest/gtest.h>
 
+#include "backends/gcc/gcc_env.h"
+#include "backends/gcc/probe.h"
 #include "cgym/util.h"
-#include "gcc/gcc_env.h"
-#include "gcc/probe.h"
 #include "gcc_test_util.h"
 
 namespace cgym::gcc {

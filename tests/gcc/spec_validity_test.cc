@@ -6,9 +6,9 @@
 
 #include <random>
 
+#include "backends/gcc/gcc_env.h"
 #include "cgym/subprocess.h"
 #include "cgym/util.h"
-#include "gcc/gcc_env.h"
 #include "gcc_test_util.h"
 
 namespace cgym::gcc {

@@ -7,9 +7,9 @@
 
 #include <set>
 
+#include "backends/llvm/passes.h"
 #include "cgym/subprocess.h"
 #include "llvm/llvm_test_util.h"
-#include "llvm/passes.h"
 
 namespace cgym::llvm {
 namespace {

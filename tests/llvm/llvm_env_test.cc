@@ -8,9 +8,9 @@
 
 #include <llvm/IR/Module.h>
 
+#include "backends/llvm/llvm_util.h"
+#include "backends/llvm/passes.h"
 #include "internal/leak.h"
-#include "llvm/llvm_util.h"
-#include "llvm/passes.h"
 #include "llvm_test_util.h"
 
 namespace cgym::llvm {

@@ -8,8 +8,8 @@
 #include <random>
 #include <sstream>
 
-#include "llvm/features.h"
-#include "llvm/passes.h"
+#include "backends/llvm/features.h"
+#include "backends/llvm/passes.h"
 #include "llvm_test_util.h"
 
 namespace cgym::llvm {

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <random>
 
-#include "llvm/passes.h"
+#include "backends/llvm/passes.h"
 #include "llvm_test_util.h"
 
 namespace cgym::llvm {

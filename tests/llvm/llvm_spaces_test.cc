@@ -10,8 +10,8 @@
 #include <random>
 #include <set>
 
-#include "llvm/passes.h"
-#include "llvm/register_llvm.h"
+#include "backends/llvm/envs.h"
+#include "backends/llvm/passes.h"
 #include "llvm_test_util.h"
 
 namespace cgym::llvm {

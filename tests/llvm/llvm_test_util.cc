@@ -1,6 +1,6 @@
 #include "llvm_test_util.h"
 
-#include "llvm/passes.h"
+#include "backends/llvm/passes.h"
 
 #include <algorithm>
 #include <fstream>

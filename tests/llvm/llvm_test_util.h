@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "backends/llvm/session.h"
 #include "cgym/cgym.h"
 #include "cgym/datasets.h"
-#include "llvm/llvm_session.h"
 
 namespace cgym::llvm::testing {
 

@@ -4,10 +4,10 @@
 
 #include <string>
 
+#include "backends/llvm/inst2vec.h"
+#include "backends/llvm/lexed_ir.h"
 #include "cgym/cgym.h"
 #include "cgym/program_graph.h"
-#include "llvm/inst2vec.h"
-#include "llvm/lexed_ir.h"
 #include "llvm_graph/graph_test_util.h"
 
 namespace cgym::llvm {

@@ -9,7 +9,7 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 
-#include "llvm/inst2vec.h"
+#include "backends/llvm/inst2vec.h"
 #include "llvm_graph/graph_test_util.h"
 
 namespace cgym::llvm {

@@ -15,8 +15,8 @@
 #include <llvm/Support/SourceMgr.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "backends/llvm/lexed_ir.h"
 #include "cgym/errors.h"
-#include "llvm/lexed_ir.h"
 #include "llvm_graph/graph_test_util.h"
 
 namespace cgym::llvm {

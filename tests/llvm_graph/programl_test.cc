@@ -18,9 +18,9 @@
 #include <llvm/IR/Module.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include "backends/llvm/programl.h"
 #include "cgym/errors.h"
 #include "cgym/program_graph.h"
-#include "llvm/programl.h"
 #include "llvm_graph/graph_test_util.h"
 
 namespace cgym::llvm {

@@ -1,4 +1,4 @@
-#include "llvm/llvm_session.h"
+#include "backends/llvm/session.h"
 
 #include <unistd.h>
 
@@ -19,19 +19,19 @@
 #include <llvm/Support/SHA1.h>
 #include <llvm/TargetParser/Host.h>
 
+#include "backends/llvm/baselines.h"
+#include "backends/llvm/build.h"
+#include "backends/llvm/features.h"
+#include "backends/llvm/llvm_util.h"
+#include "backends/llvm/passes.h"
 #include "cgym/errors.h"
 #include "cgym/program.h"
 #include "cgym/util.h"
 #include "internal/leak.h"
-#include "llvm/baselines.h"
-#include "llvm/build.h"
-#include "llvm/features.h"
-#include "llvm/llvm_util.h"
-#include "llvm/passes.h"
 #ifdef CGYM_LLVM_GRAPH_OBSERVATIONS
-#include "llvm/inst2vec.h"
-#include "llvm/lexed_ir.h"
-#include "llvm/programl.h"
+#include "backends/llvm/inst2vec.h"
+#include "backends/llvm/lexed_ir.h"
+#include "backends/llvm/programl.h"
 #endif
 
 namespace fs = std::filesystem;

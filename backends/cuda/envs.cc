@@ -1,9 +1,9 @@
-#include "cuda/register_cuda.h"
+#include "backends/cuda/envs.h"
 
+#include "backends/cuda/datasets.h"
+#include "backends/cuda/session.h"
 #include "cgym/compiler_env.h"
 #include "cgym/errors.h"
-#include "cuda/datasets.h"
-#include "cuda/session.h"
 
 namespace cgym::cuda {
 

@@ -1,11 +1,11 @@
-#include "llvm/register_llvm.h"
+#include "backends/llvm/envs.h"
 
 #include <cmath>
 #include <numeric>
 
+#include "backends/llvm/session.h"
 #include "cgym/datasets.h"
 #include "cgym/errors.h"
-#include "llvm/llvm_session.h"
 
 namespace cgym::llvm {
 

@@ -30,10 +30,10 @@
 #include <string>
 #include <vector>
 
+#include "backends/gcc/actions.h"
+#include "backends/gcc/artifact_cache.h"
+#include "backends/gcc/gcc_spec.h"
 #include "cgym/session.h"
-#include "gcc/actions.h"
-#include "gcc/artifact_cache.h"
-#include "gcc/gcc_spec.h"
 
 namespace cgym::gcc {
 
@@ -52,6 +52,12 @@ struct GccCompiler {
   ActionSpace action_space;
   std::vector<ObservationSpaceSpec> observation_spaces;
 };
+
+/// The compiler for a gcc name on PATH or a path: its spec read from gcc (or
+/// from the on-disk spec cache) and its spaces; loaded once per process for
+/// each gcc binary (a changed binary is read again). Throws
+/// EnvironmentNotSupported when gcc cannot be found or run.
+std::shared_ptr<const GccCompiler> load_gcc_compiler(const std::string& gcc_bin);
 
 /// Builds the spaces for a spec.
 std::shared_ptr<const GccCompiler> make_gcc_compiler(std::string program, std::string path,

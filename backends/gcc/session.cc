@@ -1,4 +1,4 @@
-#include "gcc/gcc_session.h"
+#include "backends/gcc/session.h"
 
 #include <algorithm>
 #include <charconv>
@@ -7,11 +7,11 @@
 #include <mutex>
 #include <set>
 
+#include "backends/gcc/elf.h"
 #include "cgym/errors.h"
 #include "cgym/program.h"
 #include "cgym/subprocess.h"
 #include "cgym/util.h"
-#include "gcc/elf.h"
 
 namespace fs = std::filesystem;
 
