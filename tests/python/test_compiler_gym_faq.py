@@ -53,16 +53,23 @@ def test_the_faq_done_snippet_on_a_failing_compiler(capsys):
     env = compiler_gym.make("llvm-v0")
     env.reset()
     env.send_session_parameter("llvm.test.fatal_error_on_next_action", "1")  # added
+    steps_since_reset = 0  # added
     for _ in range(1000):
         observation, reward, done, info = env.step(env.action_space.sample())
+        steps_since_reset += 1  # added
         if done:
             print(info.get("error_details"))
             env.reset()
+            steps_since_reset = 0  # added
 
+    # The injected fault ended the first episode. Random actions can also hit
+    # a real LLVM 19 crash later (e.g. -loop-bound-split on some states),
+    # which ends another episode the same way; the env then holds exactly the
+    # actions taken since the last reset.
     printed = [line for line in capsys.readouterr().out.split("\n") if line]
-    assert printed and printed[0] != "None"
+    assert printed and "fault injected" in printed[0]
     assert "None" not in printed
-    assert env.in_episode and len(env.actions) == 1000 - len(printed)
+    assert env.in_episode and len(env.actions) == steps_since_reset
     env.close()
 
 
