@@ -653,13 +653,11 @@ int main(int argc, char** argv) {
     for (const auto& fn : *m) insts += fn.getInstructionCount();
     const auto vt =
         measure_interleaved(51, {{nullptr, [&] { llvm::verifyModule(*m, &llvm::errs()); }},
-                                 {nullptr,
-                                  [&] {
+                                 {nullptr, [&] {
                                     for (auto& fn : *m) {
                                       if (!fn.isDeclaration()) llvm::DominatorTree dt(fn);
                                     }
-                                  }},
-                                 {nullptr, [&] { raw.run_pass(*m, pipeline_of(kNoOpFlag)); }}});
+                                  }}});
     char buf[160];
     std::snprintf(buf, sizeof buf, "%s (%.2f µs per instruction; its dominator trees: %s)",
                   fmt_time(vt[0]).c_str(), vt[0] * 1e6 / static_cast<double>(insts),
