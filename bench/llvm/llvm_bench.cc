@@ -7,7 +7,11 @@
 // Raw baselines (LLVM 19 APIs used directly, nothing of cgym):
 //   step:   PassBuilder + fresh analysis managers + parse + run of the same
 //           pipeline element on an identical copy of the module (parsed from
-//           the same bitcode, so use-list order is the same too);
+//           the same bitcode, so use-list order is the same too); also
+//           with the managers kept for the module, and kept + LLVM's
+//           verifyModule after a pass that reported a change (the env's
+//           safety net); steps and random walks both;
+//   verify: verifyModule alone, and the dominator trees it rebuilds;
 //   fork:   CloneModule of the module;
 //   reset:  parseBitcodeFile of the benchmark into a fresh context;
 //   object: code generation to an in-memory object + reading .text, on a
