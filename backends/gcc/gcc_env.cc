@@ -7,7 +7,6 @@
 #include "backends/gcc/probe.h"
 #include "backends/gcc/session.h"
 #include "cgym/compiler_env.h"
-#include "cgym/datasets.h"
 #include "cgym/errors.h"
 #include "cgym/subprocess.h"
 #include "cgym/util.h"
@@ -154,7 +153,5 @@ std::vector<int64_t> get_choices(Env& env) {
 ArtifactCacheStats artifact_cache_stats() { return ArtifactCache::global().stats(); }
 void reset_artifact_cache_stats() { ArtifactCache::global().reset_stats(); }
 void clear_artifact_cache() { ArtifactCache::global().clear(); }
-
-std::shared_ptr<const Datasets> env_datasets() { return cgym::gcc_datasets(); }
 
 }  // namespace cgym::gcc

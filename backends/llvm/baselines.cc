@@ -5,7 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/llvm/build.h"
+#include "backends/llvm/codegen.h"
 #include "backends/llvm/llvm_util.h"
+#include "backends/llvm/pass_runner.h"
 #include "cgym/errors.h"
 #include "cgym/program.h"
 #include "cgym/util.h"

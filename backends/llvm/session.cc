@@ -21,8 +21,11 @@
 
 #include "backends/llvm/baselines.h"
 #include "backends/llvm/build.h"
+#include "backends/llvm/codegen.h"
 #include "backends/llvm/features.h"
+#include "backends/llvm/fingerprint.h"
 #include "backends/llvm/llvm_util.h"
+#include "backends/llvm/pass_runner.h"
 #include "backends/llvm/passes.h"
 #include "cgym/errors.h"
 #include "cgym/program.h"

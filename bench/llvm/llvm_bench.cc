@@ -44,6 +44,7 @@
 
 #include "../bench_util.h"
 #include "backends/llvm/baselines.h"
+#include "backends/llvm/codegen.h"
 #include "backends/llvm/llvm_util.h"
 #include "backends/llvm/passes.h"
 #include "cgym/cgym.h"

@@ -210,15 +210,46 @@ BenchmarkPtr make_runnable_with_runs(const Benchmark& benchmark,
                                      double run_timeout_seconds = 10.0);
 
 // ---- collections ------------------------------------------------------------
+//
+// The pieces every backend's collection is built from. A backend owns its
+// collection (backends/<name>/datasets.cc); these are shared so that envs of
+// different backends hold the same objects.
 
-/// The LLVM envs' datasets: cgym-v0 (bitcode), csmith-v0 (bitcode),
-/// llvm-stress-v0 (IR), file:// (bitcode target), user-v0 and clang-v0.
-/// Created once per process (thread-safe) and shared.
+/// The process's one benchmark://cgym-v0 suite (make_bundled_dataset() of
+/// the data directory, created on first use, thread-safe). Every backend
+/// that offers cgym-v0 puts this object in its collection, so an LLVM env
+/// and a gcc env that load benchmark://cgym-v0/crc32 hold the same
+/// Benchmark (bitcode plus sources).
+DatasetPtr shared_bundled_dataset();
+
+/// benchmark://user-v0: the programs make_benchmark() made in this process,
+/// resolvable while their Benchmark object is alive. One per process.
+DatasetPtr user_v0_dataset();
+
+/// benchmark://clang-v0: the programs make_benchmark_from_command_line()
+/// made in this process, resolvable while their Benchmark object is alive.
+/// One per process.
+DatasetPtr clang_v0_dataset();
+
+/// The downloadable suites of dataset_catalogue() that list the env family
+/// `env` ("llvm", "gcc") among their envs, each built for `target`. A new
+/// object per call: call it once, when building a collection.
+std::vector<DatasetPtr> catalogue_datasets(const std::string& env, ProgramFormat target);
+
+// The backends' collections. Each is defined by its backend's library
+// (libcgym_llvm, libcgym_gcc), so it exists when cgym is built with that
+// backend; envs reach theirs through Env::datasets().
+
+/// The LLVM envs' datasets (backends/llvm/datasets.cc): cgym-v0 (bitcode),
+/// csmith-v0 (bitcode), llvm-stress-v0 (IR), file:// (bitcode target),
+/// user-v0, clang-v0 and the catalogue's LLVM suites. Created once per
+/// process (thread-safe) and shared.
 std::shared_ptr<const Datasets> llvm_datasets();
 
-/// The gcc env's datasets: cgym-v0 (the same Benchmark objects as
-/// llvm_datasets(): they carry their C sources), csmith-v0 (C),
-/// file:// (C target), user-v0 and clang-v0.
+/// The gcc env's datasets (backends/gcc/datasets.cc): cgym-v0 (the same
+/// Benchmark objects as llvm_datasets(): they carry their C sources),
+/// csmith-v0 (C), file:// (C target), user-v0, clang-v0 and the
+/// catalogue's gcc suites.
 std::shared_ptr<const Datasets> gcc_datasets();
 
 }  // namespace cgym

@@ -1,8 +1,8 @@
-// The process-wide dataset collections of the LLVM and gcc envs.
-//
-// Both share one bundled dataset object, so an LLVM env and a gcc env that
-// load benchmark://cgym-v0/crc32 hold the same Benchmark (bitcode plus
-// sources). Function-local statics make creation thread-safe and lazy.
+// The compiler-neutral pieces of the backends' dataset collections: the one
+// shared cgym-v0 suite, the user-v0 and clang-v0 registries, and the
+// catalogue's downloadable suites. The collections themselves belong to
+// their backends (backends/llvm/datasets.cc, backends/gcc/datasets.cc).
+// Function-local statics make creation thread-safe and lazy.
 
 #include <algorithm>
 
@@ -11,14 +11,13 @@
 #include "datasets/internal.h"
 
 namespace cgym {
-namespace {
 
 DatasetPtr shared_bundled_dataset() {
   static const DatasetPtr dataset = make_bundled_dataset();
   return dataset;
 }
 
-DatasetPtr user_v0() {
+DatasetPtr user_v0_dataset() {
   static const DatasetPtr dataset = datasets_internal::make_registered_dataset(
       "benchmark://user-v0",
       "Programs made in this process with make_benchmark(files, flags); resolvable while "
@@ -26,7 +25,7 @@ DatasetPtr user_v0() {
   return dataset;
 }
 
-DatasetPtr clang_v0() {
+DatasetPtr clang_v0_dataset() {
   static const DatasetPtr dataset = datasets_internal::make_registered_dataset(
       "benchmark://clang-v0",
       "Programs made in this process from build commands with "
@@ -34,39 +33,14 @@ DatasetPtr clang_v0() {
   return dataset;
 }
 
-// The catalogue's suites that join the `env` ("llvm", "gcc") collection.
-void add_remote(std::vector<DatasetPtr>& out, const std::string& env, ProgramFormat target) {
+std::vector<DatasetPtr> catalogue_datasets(const std::string& env, ProgramFormat target) {
+  std::vector<DatasetPtr> out;
   for (const auto& info : dataset_catalogue()) {
     if (std::find(info.envs.begin(), info.envs.end(), env) != info.envs.end()) {
       out.push_back(make_remote_dataset(info, target));
     }
   }
-}
-
-}  // namespace
-
-std::shared_ptr<const Datasets> llvm_datasets() {
-  static const std::shared_ptr<const Datasets> datasets = [] {
-    std::vector<DatasetPtr> all{shared_bundled_dataset(),
-                                make_csmith_dataset(ProgramFormat::kLlvmBitcode),
-                                make_llvm_stress_dataset(),
-                                make_file_dataset(ProgramFormat::kLlvmBitcode),
-                                user_v0(),
-                                clang_v0()};
-    add_remote(all, "llvm", ProgramFormat::kLlvmBitcode);
-    return std::make_shared<const Datasets>(std::move(all));
-  }();
-  return datasets;
-}
-
-std::shared_ptr<const Datasets> gcc_datasets() {
-  static const std::shared_ptr<const Datasets> datasets = [] {
-    std::vector<DatasetPtr> all{shared_bundled_dataset(), make_csmith_dataset(ProgramFormat::kC),
-                                make_file_dataset(ProgramFormat::kC), user_v0(), clang_v0()};
-    add_remote(all, "gcc", ProgramFormat::kC);
-    return std::make_shared<const Datasets>(std::move(all));
-  }();
-  return datasets;
+  return out;
 }
 
 }  // namespace cgym
