@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  llvm-19-dev clang-19 llvm-19-tools libclang-rt-19-dev lld-19
+  llvm-19-dev clang-19 llvm-19-tools libclang-rt-19-dev lld-19 libmlir-19-dev mlir-19-tools
   libboost-dev libboost-filesystem-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
