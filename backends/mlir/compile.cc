@@ -72,9 +72,16 @@ class Diagnostics {
 
 // The lowering to the LLVM dialect, as passes of the module's PassManager
 // (mlir-opt's --pass-pipeline='builtin.module(...)' without the anchor).
+// buffer-loop-hoisting moves the temporary buffers of vector transfers and
+// promotion (memref.alloca: promotion is asked for stack buffers, so that no
+// heap buffer's dealloc is left behind in the loop) out of the tile loops:
+// left inside, each iteration grows the stack, and a 256^3 matmul overflowed
+// 8 MB.
 constexpr const char* kLowering =
-    "func.func(convert-linalg-to-loops),convert-vector-to-scf{full-unroll=false},"
-    "expand-strided-metadata,lower-affine,convert-scf-to-cf,convert-vector-to-llvm,"
+    "func.func(convert-linalg-to-loops,buffer-loop-hoisting),convert-vector-to-scf{full-unroll="
+    "false},"
+    "func.func(buffer-loop-hoisting),expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+    "convert-vector-to-llvm,"
     "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,convert-math-to-llvm,"
     "convert-func-to-llvm,convert-cf-to-llvm,canonicalize,reconcile-unrealized-casts";
 
@@ -127,7 +134,7 @@ std::string transform_script(const Schedule& s, const std::array<int64_t, 3>& si
     t << "    %to_promote = transform.structured.match ops{[\"linalg.matmul\"]} in %root : "
          "(!transform.any_op) -> !transform.any_op\n"
          "    %promoted = transform.structured.promote %to_promote { operands_to_promote = "
-         "[0, 1], alignment = 16"
+         "[0, 1], alignment = 16, use_alloca"
       << (s.promote_full_tile ? ", use_full_tiles_by_default" : "")
       << " } : (!transform.any_op) -> !transform.any_op\n"
          "    transform.apply_patterns to %f {\n"
@@ -441,7 +448,11 @@ MatmulModule::Kernel MatmulModule::compile(const Schedule& schedule) {
     auto da = desc(a, s.m, s.k);
     auto db = desc(b, s.k, s.n);
     auto dc = desc(c, s.m, s.n);
-    fn(&da, &db, &dc);
+    // The generated code may crash (a bad schedule, an MLIR bug): contained
+    // like a crash inside MLIR itself.
+    if (auto crash = cgym::llvm::run_safely([&] { fn(&da, &db, &dc); })) {
+      throw SessionError("the compiled kernel crashed: " + *crash);
+    }
   };
 }
 
