@@ -413,7 +413,11 @@ MatmulModule::Kernel MatmulModule::compile(const Schedule& schedule) {
       return;
     }
     ::mlir::ExecutionEngineOptions options;
-    options.transformer = ::mlir::makeOptimizingTransformer(3, 0, tm->get());
+    // ExecutionEngineOptions::transformer is a function_ref: the function
+    // must outlive create() (ASan found a temporary here).
+    const std::function<::llvm::Error(::llvm::Module*)> transformer =
+        ::mlir::makeOptimizingTransformer(3, 0, tm->get());
+    options.transformer = transformer;
     options.jitCodeGenOptLevel = ::llvm::CodeGenOptLevel::Aggressive;
     auto created = ::mlir::ExecutionEngine::create(copy->getOperation(), options, std::move(*tm));
     if (!created) {
