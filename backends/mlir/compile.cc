@@ -227,6 +227,16 @@ struct MatmulModule::Impl {
     }
   }
 
+  // Calls `release` when it goes out of scope after the context died (a
+  // crash inside safely()), so that IR of the dead context is never freed.
+  struct ReleaseOnCrash {
+    const Impl* impl;
+    std::function<void()> release;
+    ~ReleaseOnCrash() {
+      if (impl->dead) release();
+    }
+  };
+
   // Runs `fn` inside run_safely(); a crash kills the context.
   void safely(const char* what, const std::function<void()>& fn) {
     if (dead) throw SessionError("the MLIR context crashed earlier and cannot be used");
@@ -241,6 +251,9 @@ struct MatmulModule::Impl {
     Diagnostics diags(*ctx);
     std::optional<std::string> error;
     ::mlir::OwningOpRef<::mlir::ModuleOp> copy;
+    // After a crash the IR is corrupt: it is leaked on purpose, like the
+    // context, instead of destroyed on the way out.
+    ReleaseOnCrash guard{this, [&] { (void)copy.release(); }};
     safely("applying the schedule", [&] {
       copy = ::mlir::OwningOpRef<::mlir::ModuleOp>(module->clone());
       const std::array<int64_t, 3> extent{shape.m, shape.n, shape.k};
@@ -389,6 +402,10 @@ MatmulModule::Kernel MatmulModule::compile(const Schedule& schedule) {
   std::optional<std::string> error;
   std::shared_ptr<::mlir::ExecutionEngine> engine;
   void* entry = nullptr;
+  Impl::ReleaseOnCrash guard{impl_.get(), [&] {
+                               (void)copy.release();
+                               new std::shared_ptr<::mlir::ExecutionEngine>(std::move(engine));
+                             }};
   impl_->safely("lowering and JIT-compiling", [&] {
     ::mlir::PassManager pm(impl_->ctx.get());
     std::string message;
