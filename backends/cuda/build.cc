@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <regex>
 #include <sstream>
@@ -35,8 +37,8 @@ std::map<std::string, std::shared_future<BuildResult>>& build_table() {
   return table;
 }
 
-std::map<std::string, Measurement>& run_table() {
-  static std::map<std::string, Measurement> table;
+std::map<std::string, std::shared_ptr<const Measurement>>& run_table() {
+  static std::map<std::string, std::shared_ptr<const Measurement>> table;
   return table;
 }
 
@@ -80,12 +82,21 @@ fs::path resolve_nvcc(const Toolchain& tc) {
       "the cpu backend");
 }
 
-BuildResult do_build(const GeneratedProgram& program, const std::vector<std::string>& argv_tail,
-                     const fs::path& compiler, const fs::path& dir, const std::string& key,
-                     double timeout) {
+// One compiler run: writes `files` into `dir`, runs
+// compiler argv_tail -o <output>.tmp inputs..., then renames the output into
+// place. A finished entry (output and meta.json present) is reused.
+struct BuildStep {
+  std::vector<std::pair<std::string, std::string>> files;  // name, content
+  std::vector<std::string> argv_tail;                      // flags
+  std::vector<std::string> inputs;                         // after -o
+  std::string output;                                      // file name in dir
+};
+
+BuildResult do_build(const BuildStep& step, const fs::path& compiler, const fs::path& dir,
+                     const std::string& key, double timeout) {
   BuildResult result;
   result.key = key;
-  result.binary = dir / "prog";
+  result.binary = dir / step.output;
   const fs::path meta = dir / "meta.json";
   std::error_code ec;
   if (fs::exists(result.binary, ec) && fs::exists(meta, ec)) {
@@ -100,16 +111,15 @@ BuildResult do_build(const GeneratedProgram& program, const std::vector<std::str
     }
   }
   fs::create_directories(dir, ec);
-  const fs::path source = dir / ("prog" + program.extension);
-  write_file_atomic(source, program.source);
+  for (const auto& [name, content] : step.files) write_file_atomic(dir / name, content);
   // Concurrent processes may build the same key: each writes its own
-  // binary, then renames it into place.
-  const fs::path tmp = dir / ("prog.tmp." + unique_suffix());
+  // output, then renames it into place.
+  const fs::path tmp = dir / (step.output + ".tmp." + unique_suffix());
   std::vector<std::string> argv{compiler.string()};
-  argv.insert(argv.end(), argv_tail.begin(), argv_tail.end());
+  argv.insert(argv.end(), step.argv_tail.begin(), step.argv_tail.end());
   argv.push_back("-o");
   argv.push_back(tmp.string());
-  argv.push_back(source.string());
+  argv.insert(argv.end(), step.inputs.begin(), step.inputs.end());
   ProcessOptions opts;
   opts.argv = argv;
   opts.cwd = dir;
@@ -134,6 +144,52 @@ BuildResult do_build(const GeneratedProgram& program, const std::vector<std::str
                   ec.message());
   }
   return result;
+}
+
+// Runs `make` once per key in the process: concurrent callers with the same
+// key wait for the first one's result (or failure, which is not kept).
+BuildResult build_once(const std::string& key, const std::function<BuildResult()>& make) {
+  std::promise<BuildResult> promise;
+  std::shared_future<BuildResult> future;
+  bool builder = false;
+  {
+    std::lock_guard<std::mutex> lock(cache_mutex());
+    auto& table = build_table();
+    auto it = table.find(key);
+    if (it != table.end()) {
+      future = it->second;
+    } else {
+      future = promise.get_future().share();
+      table.emplace(key, future);
+      builder = true;
+    }
+  }
+  if (!builder) {
+    BuildResult r = future.get();  // rethrows the builder's failure
+    std::error_code ec;
+    if (fs::exists(r.binary, ec)) {
+      r.cached = true;
+      return r;
+    }
+    // Deleted from the cache directory since: build it again.
+    {
+      std::lock_guard<std::mutex> lock(cache_mutex());
+      auto it = build_table().find(key);
+      if (it != build_table().end()) build_table().erase(it);
+    }
+    return build_once(key, make);
+  }
+  try {
+    BuildResult r = make();
+    promise.set_value(r);
+    return r;
+  } catch (...) {
+    promise.set_exception(std::current_exception());
+    // Failures are not cached: the next request tries again.
+    std::lock_guard<std::mutex> lock(cache_mutex());
+    build_table().erase(key);
+    throw;
+  }
 }
 
 std::string session_error_for(const nlohmann::json& report, const ProcessResult& r) {
@@ -190,9 +246,9 @@ BuildResult build_program(const GeneratedProgram& program, Target target, const 
     compiler = resolve_cxx(tc);
     flags = {"-O3", "-march=native", "-fopenmp", "-w"};
   }
-  std::string key_text = program.source + "\n--\n" + compiler_identity(compiler);
-  for (const auto& f : flags) key_text += " " + f;
-  const std::string key = hash_bytes(key_text);
+  std::string compiler_text = compiler_identity(compiler);
+  for (const auto& f : flags) compiler_text += " " + f;
+  const std::string key = hash_bytes(program.source + "\n--\n" + compiler_text);
 
   fs::path root;
   if (auto d = usable_dir(cache_dir() / "loopnest" / "builds")) {
@@ -200,37 +256,38 @@ BuildResult build_program(const GeneratedProgram& program, Target target, const 
   } else {
     root = fallback_dir / "loopnest-builds";
   }
-  std::promise<BuildResult> promise;
-  std::shared_future<BuildResult> future;
-  bool builder = false;
-  {
-    std::lock_guard<std::mutex> lock(cache_mutex());
-    auto& table = build_table();
-    auto it = table.find(key);
-    if (it != table.end()) {
-      future = it->second;
-    } else {
-      future = promise.get_future().share();
-      table.emplace(key, future);
-      builder = true;
-    }
+  const double timeout = tc.build_timeout_seconds;
+  const std::string source_name = "prog" + program.extension;
+  if (program.kernel_source.empty()) {
+    return build_once(key, [&] {
+      return do_build({.files = {{source_name, program.source}},
+                       .argv_tail = flags,
+                       .inputs = {source_name},
+                       .output = "prog"},
+                      compiler, root / key, key, timeout);
+    });
   }
-  if (!builder) {
-    BuildResult r = future.get();  // rethrows the builder's failure
-    r.cached = true;
-    return r;
-  }
-  try {
-    BuildResult r = do_build(program, flags, compiler, root / key, key, tc.build_timeout_seconds);
-    promise.set_value(r);
-    return r;
-  } catch (...) {
-    promise.set_exception(std::current_exception());
-    // Failures are not cached: the next request tries again.
-    std::lock_guard<std::mutex> lock(cache_mutex());
-    build_table().erase(key);
-    throw;
-  }
+  // cpu: the harness is compiled once per computation (and compiler); each
+  // schedule compiles its kernel and links. The whole program is written
+  // beside them for reading.
+  const std::string harness_key =
+      hash_bytes("harness\n" + program.harness_source + "\n--\n" + compiler_text);
+  const BuildResult harness = build_once(harness_key, [&] {
+    std::vector<std::string> c_flags = flags;
+    c_flags.push_back("-c");
+    return do_build({.files = {{"harness.cc", program.harness_source}},
+                     .argv_tail = c_flags,
+                     .inputs = {"harness.cc"},
+                     .output = "harness.o"},
+                    compiler, root / harness_key, harness_key, timeout);
+  });
+  return build_once(key, [&] {
+    return do_build({.files = {{source_name, program.source}, {"kernel.cc", program.kernel_source}},
+                     .argv_tail = flags,
+                     .inputs = {"kernel.cc", harness.binary.string()},
+                     .output = "prog"},
+                    compiler, root / key, key, timeout);
+  });
 }
 
 fs::path reference_file(const Computation& computation, Target target) {
@@ -240,7 +297,7 @@ fs::path reference_file(const Computation& computation, Target target) {
   return *dir / (key + ".bin");
 }
 
-Measurement run_program(const BuildResult& build, const RunOptions& o) {
+std::shared_ptr<const Measurement> run_program(const BuildResult& build, const RunOptions& o) {
   std::ostringstream key;
   key.precision(17);
   key << build.key << "|" << o.warmup << "|" << o.runs << "|" << o.min_batch_seconds << "|"
@@ -249,8 +306,8 @@ Measurement run_program(const BuildResult& build, const RunOptions& o) {
     std::lock_guard<std::mutex> lock(cache_mutex());
     auto it = run_table().find(key.str());
     if (it != run_table().end()) {
-      if (!it->second.report.value("ok", false)) {
-        throw SessionError(session_error_for(it->second.report, ProcessResult{}));
+      if (!it->second->report.value("ok", false)) {
+        throw SessionError(session_error_for(it->second->report, ProcessResult{}));
       }
       return it->second;
     }
@@ -298,18 +355,20 @@ Measurement run_program(const BuildResult& build, const RunOptions& o) {
                            " without a report; stderr: " + tail_lines(r.stderr_data, 10),
                        opts.argv, r.exit_code, tail_lines(r.stderr_data, 10));
   }
-  Measurement m;
-  m.report = report;
+  auto m = std::make_shared<Measurement>();
+  m->report = report;
   const bool ok = r.exit_code == kExitOk && report.value("ok", false);
-  if (ok && !o.check_only) m.seconds = report.at("seconds").get<double>();
+  if (ok && !o.check_only) m->seconds = report.at("seconds").get<double>();
   const std::string error = report.value("error", std::string());
-  // Deterministic outcomes are remembered; crashes are not.
+  // Deterministic outcomes are remembered; crashes are not. When another
+  // thread measured the same program meanwhile, its object stays.
+  std::shared_ptr<const Measurement> result = m;
   if (ok || error == "wrong_output" || error == "no_cuda_device") {
     std::lock_guard<std::mutex> lock(cache_mutex());
-    run_table()[key.str()] = m;
+    result = run_table().try_emplace(key.str(), m).first->second;
   }
   if (!ok) throw SessionError(session_error_for(report, r));
-  return m;
+  return result;
 }
 
 nlohmann::json parse_ptxas_info(const std::string& text, const std::string& kernel_name) {

@@ -3,7 +3,10 @@
 // Builds are cached by a hash of the source, the compiler command and the
 // compiler binary: in a process-wide table, and on disk under
 // cgym::cache_dir()/"loopnest"/builds, so that a second process starts warm
-// (nvcc takes about 2 s per build). Runs are cached in a process-wide table
+// (nvcc takes about 2 s per build). On the cpu a program is built in two
+// parts: its harness (inputs, reference, check, timing), compiled once per
+// computation into an object file and cached the same way, and its kernel,
+// compiled and linked with that object for each schedule. Runs are cached in a process-wide table
 // keyed by the build and the run options: a schedule met again (after a
 // fork, a replay, or in a search) reports the same measurement, which keeps
 // replayed rewards reproducible within a process. The reference result of
@@ -16,6 +19,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -44,7 +48,9 @@ std::optional<std::filesystem::path> find_nvcc(const Toolchain& toolchain);
 
 struct BuildResult {
   std::filesystem::path binary;
-  /// Seconds the build took when it was first made (also for cache hits).
+  /// Seconds the build took when it was first made (also for cache hits);
+  /// on the cpu, the kernel's compile and the link, without the harness,
+  /// which is compiled once per computation.
   double compile_seconds = 0;
   /// The compiler's stderr (for CUDA, the `-Xptxas -v` report).
   std::string compiler_output;
@@ -82,12 +88,15 @@ struct Measurement {
   nlohmann::json report;  ///< the program's JSON line
 };
 
-/// Runs a built program (or returns the cached result). Throws SessionError
+/// Runs a built program, or returns the cached result: the same object for
+/// the same build and options (a schedule met again, or another schedule
+/// that generates the same program), never for another. Throws SessionError
 /// with a clear message when the output is wrong ("schedule produced wrong
 /// output: max abs error X at index I ..."), when no CUDA device is present
 /// ("no CUDA device found (cudaGetDeviceCount: ...); use the cpu backend
 /// ..."), on a CUDA error, a crash or a timeout.
-Measurement run_program(const BuildResult& build, const RunOptions& options);
+std::shared_ptr<const Measurement> run_program(const BuildResult& build,
+                                               const RunOptions& options);
 
 /// The file where the reference result of `computation` is cached, or an
 /// empty path when the cache directory cannot be written.

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "backends/cuda/datasets.h"
+#include "backends/cuda/structured.h"
 #include "cgym/errors.h"
 #include "cgym/util.h"
 
@@ -189,7 +190,7 @@ BuildResult Evaluator::build(const Schedule& schedule) const {
   return build_program(program(schedule), target_, settings_.toolchain, fallback_dir_);
 }
 
-Measurement Evaluator::measure(const Schedule& schedule) const {
+std::shared_ptr<const Measurement> Evaluator::measure(const Schedule& schedule) const {
   const BuildResult b = build(schedule);
   RunOptions o = settings_.run;
   o.check_only = false;
@@ -198,12 +199,12 @@ Measurement Evaluator::measure(const Schedule& schedule) const {
 }
 
 double Evaluator::flops(const Schedule& schedule) const {
-  const Measurement m = measure(schedule);
-  if (!(m.seconds > 0)) {
+  const auto m = measure(schedule);
+  if (!(m->seconds > 0)) {
     throw SessionError("the loop-nest program reported a non-positive time (" +
-                       std::to_string(m.seconds) + " s); cannot compute GFLOP/s");
+                       std::to_string(m->seconds) + " s); cannot compute GFLOP/s");
   }
-  return computation_.flop_count() / m.seconds / 1e9;
+  return computation_.flop_count() / m->seconds / 1e9;
 }
 
 void Evaluator::check(const Schedule& schedule) const {
@@ -241,7 +242,6 @@ namespace {
 
 constexpr const char* kLoopNestSpace = "loopnest";
 constexpr const char* kDirectSpace = "direct";
-constexpr int kDirectPositions = 10;
 
 enum LoopNestAction {
   kCursorUp,
@@ -259,29 +259,12 @@ enum LoopNestAction {
   kEndOfEpisode,
 };
 
-// The ten edits, in the order of LoopNestAction from kSwapDown.
-const std::vector<std::pair<std::string, std::string>>& edits() {
-  static const std::vector<std::pair<std::string, std::string>> list = {
-      {"swap_down", "swap the loop with the next inner loop"},
-      {"split_2", "split the loop by 2"},
-      {"split_4", "split the loop by 4"},
-      {"split_8", "split the loop by 8"},
-      {"split_16", "split the loop by 16"},
-      {"split_32", "split the loop by 32"},
-      {"merge", "merge the loop with the inner half of its split"},
-      {"toggle_parallel", "run the loop in parallel (CPU threads / GPU grid)"},
-      {"toggle_unroll", "unroll the loop"},
-      {"toggle_vectorize", "vectorise the loop (CPU only)"},
-  };
-  return list;
-}
-
 ActionSpace loopnest_space() {
   std::vector<ActionInfo> a = {
       {"cursor_up", "cursor_up", "move the cursor to the enclosing loop"},
       {"cursor_down", "cursor_down", "move the cursor to the next inner loop"},
   };
-  for (const auto& [name, description] : edits()) {
+  for (const auto& [name, description] : primitive_edits()) {
     a.push_back({name, name, description + " under the cursor"});
   }
   a.push_back({"end_of_episode", "end_of_episode", "end the episode"});
@@ -289,17 +272,27 @@ ActionSpace loopnest_space() {
 }
 
 // Every edit at every loop position: no cursor, so that one-step searches
-// (greedy, hill climbing) see every edit of the nest.
+// (greedy, hill climbing) see every edit of the nest. Then end_of_episode,
+// then the structured actions (structured.h), which come last so that the
+// primitive actions keep their indices.
 ActionSpace direct_space() {
   std::vector<ActionInfo> a;
-  for (int p = 0; p < kDirectPositions; ++p) {
-    for (const auto& [name, description] : edits()) {
+  for (size_t p = 0; p < kDirectPositions; ++p) {
+    for (const auto& [name, description] : primitive_edits()) {
       const std::string n = name + "@" + std::to_string(p);
       a.push_back({n, n, description + " at loop " + std::to_string(p) + " (0 = outermost)"});
     }
   }
   a.push_back({"end_of_episode", "end_of_episode", "end the episode"});
+  for (const auto& [name, description] : structured_actions()) {
+    a.push_back({name, name, description});
+  }
   return ActionSpace(kDirectSpace, std::move(a));
+}
+
+// The index of end_of_episode in the direct space.
+int direct_end_of_episode() {
+  return static_cast<int>(kDirectPositions * primitive_edits().size());
 }
 
 }  // namespace
@@ -352,24 +345,33 @@ ActionResult LoopNestSession::apply_action(Action action) {
   const size_t cursor_before = cursor_;
   if (direct_) {
     // Action p * 10 + e is edit e at loop p; the cursor moves to the loop
-    // edited, and stays put when the edit is invalid.
-    const int edits_count = static_cast<int>(edits().size());
-    if (action == kDirectPositions * edits_count) {
+    // edited, and stays put when the edit is invalid. A structured action
+    // applies its expansion's edits the same way, one by one.
+    const int edits_count = static_cast<int>(primitive_edits().size());
+    const int end = direct_end_of_episode();
+    if (action == end) {
       r.end_of_episode = true;
       r.action_had_no_effect = true;
       return r;
     }
-    if (action < 0 || action > kDirectPositions * edits_count) {
+    if (action < 0 || action > end + static_cast<int>(structured_actions().size())) {
       throw SessionError("loopnest: action " + std::to_string(action) + " is out of range");
     }
-    const size_t pos = static_cast<size_t>(action / edits_count);
-    if (pos >= schedule_.size()) {
-      r.action_had_no_effect = true;
-      return r;
+    std::vector<PrimitiveEdit> edits;
+    if (action > end) {
+      edits = expand_structured(static_cast<size_t>(action - end - 1), evaluator_.computation(),
+                                evaluator_.target(), schedule_);
+    } else {
+      edits.push_back({action % edits_count, static_cast<size_t>(action / edits_count)});
     }
-    cursor_ = pos;
-    edit(kSwapDown + action % edits_count);
-    if (schedule_ == before) cursor_ = cursor_before;
+    for (const PrimitiveEdit& e : edits) {
+      if (e.pos >= schedule_.size()) continue;
+      const size_t cursor = cursor_;
+      const Schedule previous = schedule_;
+      cursor_ = e.pos;
+      edit(kSwapDown + e.edit);
+      if (schedule_ == previous) cursor_ = cursor;
+    }
   } else {
     switch (action) {
       case kCursorUp:
@@ -393,32 +395,11 @@ ActionResult LoopNestSession::apply_action(Action action) {
 }
 
 void LoopNestSession::edit(int action) {
-  const Computation& c = evaluator_.computation();
-  switch (action) {
-    case kSwapDown:
-      if (schedule_.swap(cursor_)) ++cursor_;
-      break;
-    case kSplit2:
-    case kSplit4:
-    case kSplit8:
-    case kSplit16:
-    case kSplit32:
-      schedule_.split(cursor_, int64_t{2} << (action - kSplit2));
-      break;
-    case kMerge:
-      schedule_.merge(cursor_);
-      break;
-    case kToggleParallel:
-      schedule_.toggle_parallel(c, cursor_);
-      break;
-    case kToggleUnroll:
-      schedule_.toggle_unroll(cursor_);
-      break;
-    case kToggleVectorize:
-      if (evaluator_.target() == Target::kCpu) schedule_.toggle_vectorize(cursor_);
-      break;
-    default:
-      break;
+  // The cursor follows a loop that swap_down moves.
+  if (apply_edit(action - kSwapDown, cursor_, evaluator_.computation(), evaluator_.target(),
+                 schedule_) &&
+      action == kSwapDown) {
+    ++cursor_;
   }
 }
 
@@ -464,6 +445,30 @@ std::unique_ptr<CompilationSession> LoopNestSession::fork() const {
 
 std::optional<std::string> LoopNestSession::handle_session_parameter(const std::string& key,
                                                                      const std::string& value) {
+  if (key == "loopnest.expand") {
+    // The primitive edits a structured action would apply now, as
+    // direct-space action names separated by spaces ("" when it does not
+    // apply); a primitive action's name expands to itself.
+    const auto& structured = structured_actions();
+    for (size_t i = 0; i < structured.size(); ++i) {
+      if (structured[i].first != value) continue;
+      std::string out;
+      for (const auto& e :
+           expand_structured(i, evaluator_.computation(), evaluator_.target(), schedule_)) {
+        out += (out.empty() ? "" : " ") + e.name();
+      }
+      return out;
+    }
+    const ActionSpace direct = direct_space();
+    for (int a = 0; a < direct_end_of_episode(); ++a) {
+      if (direct.action_name(a) == value) return value;
+    }
+    std::string names;
+    for (const auto& [name, description] : structured) names += (names.empty() ? "" : ", ") + name;
+    throw LookupError("loopnest.expand: '" + value +
+                      "' is not an action of the direct space; structured actions: " + names +
+                      "; primitive actions look like split_8@0");
+  }
   return set_evaluator_parameter(
       settings_, evaluator_, key, value,
       "pass it as a make option or in the benchmark URI (?backend=cpu|cuda)");

@@ -106,8 +106,9 @@ class Evaluator {
   BuildResult build(const Schedule& schedule) const;
   /// GFLOP/s of the schedule: flop_count / median seconds / 1e9.
   double flops(const Schedule& schedule) const;
-  /// The full measurement (the program's report).
-  Measurement measure(const Schedule& schedule) const;
+  /// The full measurement (the program's report); the same object for a
+  /// schedule measured before in this process (see run_program()).
+  std::shared_ptr<const Measurement> measure(const Schedule& schedule) const;
   /// Runs the output check only. Throws SessionError when it fails.
   void check(const Schedule& schedule) const;
   nlohmann::json ptxas_info(const Schedule& schedule) const;

@@ -10,18 +10,25 @@
 //           (bench/cuda/cuda_baselines.cu, built with nvcc now).
 // Every schedule is checked against the reference by the env itself; the
 // best ones are measured again with more runs before they are reported.
+// The searches start cold: builds go to a fresh cache directory (CGYM_CACHE)
+// for this run, so a search never reuses what an earlier run compiled.
+// Then the cost of one step is taken apart (code generation, compile, run)
+// on the first candidates a search tries, again with a cold cache.
 //
 //   loopnest_bench [--backend cpu|cuda] [--size N] [--random-seconds S]
-//                  [--greedy-seconds S] [--bandwidth-seconds S] [--threads N]
-//                  [--quick] [--json FILE]
+//                  [--greedy-seconds S] [--long-seconds S]
+//                  [--bandwidth-seconds S] [--threads N] [--quick]
+//                  [--json FILE]
 // --threads N (cpu) runs the generated programs, OpenBLAS and the copy on N
-// threads (default: all cores).
+// threads (default: all cores). --long-seconds (default 300, 0 skips) is the
+// budget of the long greedy search.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -30,6 +37,8 @@
 #include <vector>
 
 #include "backends/cuda/build.h"
+#include "backends/cuda/session.h"
+#include "backends/cuda/structured.h"
 #include "cgym/cgym.h"
 #include "cgym/search.h"
 
@@ -49,9 +58,10 @@ double now() { return std::chrono::duration<double>(Clock::now().time_since_epoc
 struct Args {
   std::string backend = "cpu";
   int64_t size = 1024;
-  double random_seconds = 70;
-  double greedy_seconds = 90;
-  double bandwidth_seconds = 20;
+  double random_seconds = 60;
+  double greedy_seconds = 60;
+  double long_seconds = 300;
+  double bandwidth_seconds = 60;
   int threads = 0;  // 0 = all cores
   std::string json;
 };
@@ -59,8 +69,8 @@ struct Args {
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "loopnest_bench: %s\nusage: loopnest_bench [--backend cpu|cuda] [--size N] "
-               "[--random-seconds S] [--greedy-seconds S] [--bandwidth-seconds S] [--threads N] "
-               "[--quick] [--json FILE]\n",
+               "[--random-seconds S] [--greedy-seconds S] [--long-seconds S] [--bandwidth-seconds S] "
+               "[--threads N] [--quick] [--json FILE]\n",
                why);
   std::exit(2);
 }
@@ -83,6 +93,8 @@ Args parse(int argc, char** argv) {
       a.random_seconds = std::atof(value().c_str());
     } else if (s == "--greedy-seconds") {
       a.greedy_seconds = std::atof(value().c_str());
+    } else if (s == "--long-seconds") {
+      a.long_seconds = std::atof(value().c_str());
     } else if (s == "--bandwidth-seconds") {
       a.bandwidth_seconds = std::atof(value().c_str());
     } else if (s == "--threads") {
@@ -90,8 +102,9 @@ Args parse(int argc, char** argv) {
       if (a.threads < 0) usage("--threads must be >= 0");
     } else if (s == "--quick") {
       a.random_seconds = 30;
-      a.greedy_seconds = 45;
-      a.bandwidth_seconds = 12;
+      a.greedy_seconds = 60;
+      a.long_seconds = 0;
+      a.bandwidth_seconds = 30;
     } else if (s == "--json") {
       a.json = value();
     } else {
@@ -309,7 +322,8 @@ Found run_random(const Args& a, const std::string& uri, double seconds, uint64_t
           .steps = result.steps};
 }
 
-Found run_greedy(const Args& a, const std::string& uri, double seconds) {
+Found run_greedy(const Args& a, const std::string& uri, double seconds,
+                 const std::string& name = "greedy search") {
   auto env = cgym::make("loopnest-v0", search_options(a));
   env->reset({.benchmark = uri});
   auto result = cgym::greedy_search(
@@ -319,10 +333,97 @@ Found run_greedy(const Args& a, const std::string& uri, double seconds) {
                            s.name.c_str(), s.reward, p.best_reward);
                std::fflush(stdout);
              }});
-  return {.name = "greedy search",
+  return {.name = name,
           .actions = result.best_action_names,
           .search_seconds = result.seconds,
           .steps = result.steps};
+}
+
+// Points CGYM_CACHE at a fresh directory and empties the process caches
+// for as long as it lives, so that a search starts cold: it compiles every
+// schedule it tries and computes the reference, as a first search of a
+// benchmark does. The previous directory comes back afterwards.
+class ColdCache {
+ public:
+  ColdCache() : dir_("loopnest-bench-cache") {
+    if (const char* v = std::getenv("CGYM_CACHE")) previous_ = v;
+    ::setenv("CGYM_CACHE", dir_.path().c_str(), 1);
+    cgym::cuda::clear_process_caches();
+  }
+  ~ColdCache() {
+    if (previous_.empty()) {
+      ::unsetenv("CGYM_CACHE");
+    } else {
+      ::setenv("CGYM_CACHE", previous_.c_str(), 1);
+    }
+    cgym::cuda::clear_process_caches();
+  }
+  ColdCache(const ColdCache&) = delete;
+  ColdCache& operator=(const ColdCache&) = delete;
+  const std::filesystem::path& path() const { return dir_.path(); }
+
+ private:
+  cgym::TempDir dir_;
+  std::string previous_;
+};
+
+// What one search step costs, taken apart: code generation, the compiler,
+// and the checked, timed run, each timed on its own for the schedules one
+// edit away from the naive one (the first round of a greedy search), with
+// builds in a fresh cache directory (cold, as in a search).
+struct StepCost {
+  int samples = 0;
+  double codegen = 0, compile = 0, run = 0;  // medians, seconds
+};
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+StepCost measure_step_cost(const Args& a, const std::string& uri, int max_samples) {
+  namespace lc = cgym::cuda;
+  const ColdCache cache;
+  auto probe = cgym::make("loopnest-v0", search_options(a));
+  probe->reset({.benchmark = uri});
+  const auto c = lc::Computation::from_json(nlohmann::json::parse(probe->benchmark()->program()));
+  const lc::Target t = a.backend == "cuda" ? lc::Target::kCuda : lc::Target::kCpu;
+  const lc::Settings settings = lc::Settings::from_params(search_options(a).params);
+  const lc::Schedule naive = lc::initial_schedule(c, t);
+  std::vector<lc::Schedule> candidates;
+  for (size_t pos = 0; pos < naive.size(); ++pos) {
+    for (int e = 0; e < static_cast<int>(lc::primitive_edits().size()); ++e) {
+      lc::Schedule s = naive;
+      if (lc::apply_edit(e, pos, c, t, s)) candidates.push_back(s);
+    }
+  }
+  for (size_t i = 0; i < lc::structured_actions().size(); ++i) {
+    lc::Schedule s = naive;
+    for (const auto& e : lc::expand_structured(i, c, t, naive)) lc::apply_edit(e.edit, e.pos, c, t, s);
+    if (!(s == naive)) candidates.push_back(s);
+  }
+  std::vector<double> codegen, compile, run;
+  for (const auto& s : candidates) {
+    if (static_cast<int>(codegen.size()) >= max_samples) break;
+    try {
+      const double t0 = now();
+      const auto program = lc::generate_program(c, s, {.target = t});
+      const double t1 = now();
+      const auto build = lc::build_program(program, t, settings.toolchain, cache.path());
+      const double t2 = now();
+      lc::RunOptions o = settings.run;
+      o.reference_file = lc::reference_file(c, t);
+      lc::run_program(build, o);
+      const double t3 = now();
+      codegen.push_back(t1 - t0);
+      compile.push_back(t2 - t1);
+      run.push_back(t3 - t2);
+    } catch (const std::exception&) {
+      // A schedule too slow for run_timeout: not a typical step.
+    }
+  }
+  return {static_cast<int>(codegen.size()), median(codegen), median(compile), median(run)};
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -354,6 +455,8 @@ int main(int argc, char** argv) {
   }
   const Args a = parse(argc, argv);
   const double start = now();
+  // This run's builds and references only, never an earlier run's.
+  const ColdCache run_cache;
   nlohmann::json report = {{"backend", a.backend}, {"size", a.size}, {"threads", a.threads}};
   std::printf("loopnest_bench: backend %s, matmul %lld^3, threads %s\n", a.backend.c_str(),
               static_cast<long long>(a.size),
@@ -426,10 +529,24 @@ int main(int argc, char** argv) {
   found.push_back({.name = "naive schedule"});
   std::printf("random search (%.0f s)...\n", a.random_seconds);
   std::fflush(stdout);
-  found.push_back(run_random(a, mm, a.random_seconds, 1));
+  {
+    const ColdCache cold;
+    found.push_back(run_random(a, mm, a.random_seconds, 1));
+  }
   std::printf("greedy search (%.0f s)...\n", a.greedy_seconds);
   std::fflush(stdout);
-  found.push_back(run_greedy(a, mm, a.greedy_seconds));
+  {
+    const ColdCache cold;
+    found.push_back(run_greedy(a, mm, a.greedy_seconds));
+  }
+  if (a.long_seconds > 0) {
+    const ColdCache cold;
+    std::printf("greedy search (%.0f s)...\n", a.long_seconds);
+    std::fflush(stdout);
+    found.push_back(run_greedy(a, mm, a.long_seconds,
+                               "greedy search, " + std::to_string(static_cast<int>(a.long_seconds)) +
+                                   " s"));
+  }
   // Not a search result: what the code generator reaches with a schedule
   // written by hand, to separate the quality of the search from the
   // quality of the generated code.
@@ -463,6 +580,20 @@ int main(int argc, char** argv) {
   }
   report["matmul"] = rows;
 
+  // ---- what one step costs ----
+  const StepCost cost = measure_step_cost(a, mm, 16);
+  const double step = cost.codegen + cost.compile + cost.run;
+  std::printf(
+      "  one step (median of %d schedules one edit from naive, cold builds): codegen %.2f ms, "
+      "compile %.0f ms (%.0f%%), checked timed run %.0f ms (%.0f%%)\n",
+      cost.samples, 1e3 * cost.codegen, 1e3 * cost.compile,
+      step > 0 ? 100 * cost.compile / step : 0.0, 1e3 * cost.run,
+      step > 0 ? 100 * cost.run / step : 0.0);
+  report["step_cost"] = {{"samples", cost.samples},
+                         {"codegen_seconds", cost.codegen},
+                         {"compile_seconds", cost.compile},
+                         {"run_seconds", cost.run}};
+
   // ---- pointwise and transpose: fraction of the copy bandwidth ----
   const int64_t pw = a.backend == "cuda" ? int64_t{1} << 26 : int64_t{1} << 24;
   const int64_t tr = a.backend == "cuda" ? 8192 : 4096;
@@ -490,7 +621,11 @@ int main(int argc, char** argv) {
     const auto c =
         cgym::cuda::Computation::from_json(nlohmann::json::parse(probe->benchmark()->program()));
     Found naive{.name = "naive"};
-    Found greedy = run_greedy(a, b.uri, a.bandwidth_seconds);
+    Found greedy;
+    {
+      const ColdCache cold;
+      greedy = run_greedy(a, b.uri, a.bandwidth_seconds);
+    }
     Found hand{.name = "hand-written", .actions = b.hand};
     for (Found* f : {&naive, &greedy, &hand}) {
       remeasure(a, b.uri, *f);

@@ -170,7 +170,10 @@ std::vector<ActionScore> try_all_actions(Env& env);
 struct GreedySearchOptions {
   /// The most actions to apply (0 = until no action improves).
   int steps = 0;
-  /// Stop early after this many seconds (0 = no limit).
+  /// Stop after this many seconds (0 = no limit). The limit holds inside a
+  /// round too: a round it cuts short applies the best of the actions it
+  /// has tried (if that earns more than min_improvement), and the search
+  /// ends. So the search overruns the limit by at most one step's time.
   double runtime_seconds = 0.0;
   /// An action must earn more than this to be applied.
   double min_improvement = 0.0;

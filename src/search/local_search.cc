@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "cgym/errors.h"
 #include "cgym/search.h"
@@ -91,12 +92,21 @@ struct LocalRun {
 
 }  // namespace
 
-std::vector<ActionScore> try_all_actions(Env& env) {
-  check_searchable(env, "try_all_actions");
+namespace {
+
+// Tries the actions in index order, each on its own fork, until all are
+// tried or `deadline` passes; `complete` says which. Sorted best first.
+std::vector<ActionScore> score_actions(Env& env, std::optional<Clock::time_point> deadline,
+                                       bool& complete) {
   std::vector<ActionScore> scores;
   const int n = env.action_space().size();
   scores.reserve(static_cast<size_t>(n));
+  complete = true;
   for (Action a = 0; a < n; ++a) {
+    if (deadline && Clock::now() >= *deadline) {
+      complete = false;
+      break;
+    }
     auto fork = env.fork();
     auto r = fork->step(a);
     scores.push_back(score_of(env.action_space().action_name(a), a, r));
@@ -112,6 +122,14 @@ std::vector<ActionScore> try_all_actions(Env& env) {
   return scores;
 }
 
+}  // namespace
+
+std::vector<ActionScore> try_all_actions(Env& env) {
+  check_searchable(env, "try_all_actions");
+  bool complete = true;
+  return score_actions(env, std::nullopt, complete);
+}
+
 SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
   check_searchable(env, "greedy_search");
   if (options.steps < 0) {
@@ -122,9 +140,17 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     throw InvalidArgument("greedy_search: runtime_seconds must be >= 0 (0 = no limit)");
   }
   LocalRun run(env);
+  std::optional<Clock::time_point> deadline;
+  if (options.runtime_seconds > 0) {
+    deadline = run.start + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(options.runtime_seconds));
+  }
   while (options.steps == 0 || static_cast<int>(run.result.best_actions.size()) < options.steps) {
-    if (options.runtime_seconds > 0 && run.seconds() >= options.runtime_seconds) break;
-    auto scores = try_all_actions(env);
+    if (deadline && Clock::now() >= *deadline) break;
+    // A round cut short by the time limit still applies the best action it
+    // found, then the search stops.
+    bool complete = true;
+    auto scores = score_actions(env, deadline, complete);
     ++run.result.episodes;
     run.result.steps += scores.size();
     if (scores.empty() || scores.front().failed ||
@@ -132,7 +158,7 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
       break;
     }
     ActionScore best = scores.front();
-    bool go_on = run.apply(best);
+    bool go_on = run.apply(best) && complete;
     if (options.on_step) {
       std::optional<double> fraction;
       if (options.steps > 0) {

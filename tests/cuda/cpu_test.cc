@@ -237,14 +237,14 @@ TEST_F(CpuBackend, ReferenceIsCachedOnDiskAndReportsTiming) {
   std::filesystem::remove(ref);
   clear_process_caches();
   const auto m1 = e.measure(Schedule::naive(c));
-  EXPECT_EQ(m1.report.at("reference"), "computed");
+  EXPECT_EQ(m1->report.at("reference"), "computed");
   EXPECT_TRUE(std::filesystem::exists(ref));
   clear_process_caches();
   const auto m2 = e.measure(Schedule::naive(c));
-  EXPECT_EQ(m2.report.at("reference"), "loaded");
-  EXPECT_GT(m2.seconds, 0.0);
-  EXPECT_EQ(m2.report.at("threads"), 2);
-  EXPECT_GE(m2.report.at("inner").get<int64_t>(), 1);
+  EXPECT_EQ(m2->report.at("reference"), "loaded");
+  EXPECT_GT(m2->seconds, 0.0);
+  EXPECT_EQ(m2->report.at("threads"), 2);
+  EXPECT_GE(m2->report.at("inner").get<int64_t>(), 1);
 }
 
 TEST_F(CpuBackend, MissingCompilerIsAClearError) {

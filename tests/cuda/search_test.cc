@@ -1,0 +1,264 @@
+// loopnest-v0's structured actions, the bundled searches on it, and the
+// measurement cache (issue: loop-nest searches). Every schedule here is
+// built with g++, run and checked against the reference by the program
+// itself; no timing is asserted.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <sstream>
+
+#include "backends/cuda/build.h"
+#include "backends/cuda/session.h"
+#include "backends/cuda/structured.h"
+#include "cgym/cgym.h"
+#include "cgym/errors.h"
+#include "cgym/search.h"
+#include "cgym/subprocess.h"
+#include "cgym/util.h"
+
+namespace cgym::cuda {
+namespace {
+
+MakeOptions fast(const std::string& reward = "") {
+  MakeOptions o;
+  o.action_space = "direct";
+  o.observation_space = "";
+  o.reward_space = reward;
+  o.params = {{"warmup_runs", "0"},
+              {"timed_runs", "1"},
+              {"min_batch_seconds", "0"},
+              {"threads", "2"}};
+  return o;
+}
+
+std::vector<std::string> words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+class LoopNestSearch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!find_program("g++")) GTEST_SKIP() << "g++ is not installed: the cpu backend needs it";
+  }
+};
+
+// The expansion a session reports, applied as primitive actions to a second
+// env, gives the same loop tree, the same program, and an output that
+// passes the reference check, for every structured action, on every kind of
+// computation, from the naive schedule and from random ones.
+TEST_F(LoopNestSearch, StructuredActionsEqualTheirExpansion) {
+  const std::vector<std::string> uris = {
+      "benchmark://loopnest-v0/matmul?m=37&n=29&k=19&backend=cpu",
+      "benchmark://loopnest-v0/transpose?m=45&n=70&backend=cpu",
+      "benchmark://loopnest-v0/conv2d?c=2&f=3&h=11&w=13&k=3&backend=cpu",
+      "benchmark://loopnest-v0/reduction?m=33&n=40&backend=cpu",
+      "benchmark://loopnest-v0/pointwise?n=1001&backend=cpu",
+  };
+  std::mt19937_64 rng(23);
+  int applied = 0, not_applicable = 0;
+  for (const auto& uri : uris) {
+    for (int start = 0; start < 2; ++start) {
+      auto a = make("loopnest-v0", fast());
+      a->reset({.benchmark = uri});
+      // From the naive schedule, then from one a few random edits away.
+      std::vector<Action> prefix;
+      if (start == 1) {
+        for (int i = 0; i < 4; ++i) {
+          prefix.push_back(static_cast<Action>(rng() % (kDirectPositions * 10)));
+        }
+      }
+      for (Action p : prefix) a->step(p);
+      for (const auto& [name, description] : structured_actions()) {
+        auto x = a->fork();
+        auto y = a->fork();
+        const auto expansion = words(x->send_session_parameter("loopnest.expand", name));
+        const auto r = x->step(x->action_space().index(name));
+        ASSERT_FALSE(r.info.failed()) << uri << " " << name << ": " << r.info.error_details;
+        EXPECT_EQ(r.info.action_had_no_effect, expansion.empty()) << uri << " " << name;
+        for (const auto& e : expansion) {
+          const auto ry = y->step(y->action_space().index(e));
+          ASSERT_FALSE(ry.info.failed()) << e;
+          EXPECT_FALSE(ry.info.action_had_no_effect) << uri << " " << name << ": " << e;
+        }
+        EXPECT_EQ(x->observation("loop_tree").as<std::string>(),
+                  y->observation("loop_tree").as<std::string>())
+            << uri << " " << name;
+        EXPECT_EQ(x->observation("source").as<std::string>(),
+                  y->observation("source").as<std::string>());
+        if (expansion.empty()) {
+          ++not_applicable;
+          continue;
+        }
+        ++applied;
+        // Built, run, and checked against the reference (a wrong output
+        // throws).
+        EXPECT_GT(x->observation("flops").as<double>(), 0.0) << uri << " " << name;
+      }
+    }
+  }
+  // Both cases occur (pointwise has one spatial loop: no 2-D tiles).
+  EXPECT_GT(applied, 30);
+  EXPECT_GT(not_applicable, 10);
+}
+
+// What the structured actions do, written out by hand.
+TEST_F(LoopNestSearch, StructuredActionsBuildTheDocumentedNests) {
+  auto env = make("loopnest-v0", fast());
+  env->reset({.benchmark = "benchmark://loopnest-v0/matmul?m=64&n=64&k=64&backend=cpu"});
+  EXPECT_EQ(env->send_session_parameter("loopnest.expand", "tile2d_8x32"),
+            "split_32@1 split_8@0 swap_down@3 swap_down@1 swap_down@2 toggle_unroll@3 "
+            "toggle_vectorize@4");
+  env->step(env->action_space().index("tile2d_8x32"));
+  EXPECT_EQ(env->observation("loop_tree").as<std::string>(),
+            "matmul m=64 n=64 k=64 (cpu)\n"
+            "for i.0 in 8\n"
+            " for j.0 in 2\n"
+            "  for k in 64 (reduce)\n"
+            "   for i.1 in 8 [unroll]\n"
+            "    for j.1 in 32 [vectorize]  <- cursor\n"
+            "     C[i,j] += A[i,k] * B[k,j]\n");
+  // Again on the tiled nest: the innermost spatial loops are too short.
+  EXPECT_TRUE(env->step(env->action_space().index("tile2d_8x32")).info.action_had_no_effect);
+
+  env->reset({.benchmark = "benchmark://loopnest-v0/transpose?m=64&n=48&backend=cpu"});
+  env->step(env->action_space().index("block2d_8x8"));
+  EXPECT_EQ(env->observation("loop_tree").as<std::string>(),
+            "transpose m=64 n=48 (cpu)\n"
+            "for i.0 in 8\n"
+            " for j.0 in 6\n"
+            "  for j.1 in 8 [unroll]\n"
+            "   for i.1 in 8 [unroll]  <- cursor\n"
+            "    B[j,i] = A[i,j]\n");
+  EXPECT_GT(env->observation("flops").as<double>(), 0.0);
+
+  // vectorize_inner moves the output's unit-stride loop (i) innermost.
+  env->reset({.benchmark = "benchmark://loopnest-v0/transpose?m=64&n=48&backend=cpu"});
+  env->step(env->action_space().index("vectorize_inner"));
+  EXPECT_EQ(env->observation("loop_tree").as<std::string>(),
+            "transpose m=64 n=48 (cpu)\n"
+            "for j in 48\n"
+            " for i in 64 [vectorize]  <- cursor\n"
+            "  B[j,i] = A[i,j]\n");
+
+  // On cuda (IR only: no nvcc needed) the tile is sequential in each GPU
+  // thread and unrolled, never vectorised.
+  const auto c = Computation::make(Kind::kMatmul, {{"m", 64}, {"n", 64}, {"k", 64}});
+  Schedule s = initial_schedule(c, Target::kCuda);
+  for (const auto& e : expand_structured(0, c, Target::kCuda, s)) {
+    ASSERT_TRUE(apply_edit(e.edit, e.pos, c, Target::kCuda, s)) << e.name();
+  }
+  EXPECT_EQ(s.to_string(c),
+            "for i.0 in 16 [parallel]\n"
+            " for j.0 in 8 [parallel]\n"
+            "  for k in 64 (reduce)\n"
+            "   for i.1 in 4 [unroll]\n"
+            "    for j.1 in 8 [unroll]\n"
+            "     C[i,j] += A[i,k] * B[k,j]\n");
+}
+
+TEST_F(LoopNestSearch, BadExpandRequestsAreClearErrors) {
+  auto env = make("loopnest-v0", fast());
+  env->reset({.benchmark = "benchmark://loopnest-v0/matmul?m=16&n=16&k=16&backend=cpu"});
+  EXPECT_EQ(env->send_session_parameter("loopnest.expand", "split_8@0"), "split_8@0");
+  try {
+    env->send_session_parameter("loopnest.expand", "tile2d_3x3");
+    FAIL() << "expected LookupError";
+  } catch (const LookupError& e) {
+    EXPECT_NE(std::string(e.what()).find("structured actions: tile2d_4x8"), std::string::npos)
+        << e.what();
+  }
+  const auto c = Computation::make(Kind::kMatmul);
+  EXPECT_THROW(expand_structured(structured_actions().size(), c, Target::kCpu, Schedule::naive(c)),
+               InvalidArgument);
+  // Out of range of the direct space, structured actions included.
+  const int n = env->action_space().size();
+  EXPECT_EQ(env->action_space().action_name(n - 1), "vectorize_inner");
+  EXPECT_THROW(env->step(n), InvalidArgument);
+}
+
+// A schedule found by a search, replayed from its action names in a fresh
+// env, passes the reference check; on sizes no tile divides.
+TEST_F(LoopNestSearch, SearchesReturnSchedulesThatPassTheReferenceCheck) {
+  for (const std::string uri : {"benchmark://loopnest-v0/matmul?m=45&n=38&k=21&backend=cpu",
+                                "benchmark://loopnest-v0/transpose?m=70&n=45&backend=cpu"}) {
+    auto env = make("loopnest-v0", fast("flops"));
+    env->reset({.benchmark = uri});
+    const auto greedy =
+        greedy_search(*env, {.steps = uri.find("matmul") != std::string::npos ? 2 : 1});
+    ASSERT_FALSE(greedy.best_action_names.empty()) << uri;
+    const auto random = random_search([] { return make("loopnest-v0", fast("flops")); },
+                                      {.benchmark = uri,
+                                       .reward_space = "flops",
+                                       .runtime_seconds = 4,
+                                       .patience = 5,
+                                       .episode_length = 6,
+                                       .nproc = 1,
+                                       .seed = 3});
+    for (const auto* names : {&greedy.best_action_names, &random.best_action_names}) {
+      auto replay = make("loopnest-v0", fast());
+      replay->reset({.benchmark = uri});
+      for (const auto& n : *names) {
+        ASSERT_FALSE(replay->step(replay->action_space().index(n)).info.failed()) << n;
+      }
+      const auto v = replay->validate();
+      EXPECT_TRUE(v.okay()) << uri << ": " << v.to_string();
+      EXPECT_GT(replay->observation("flops").as<double>(), 0.0);
+    }
+  }
+}
+
+// greedy_search's time limit holds inside a round: a round it cuts short
+// applies the best action tried so far and ends the search.
+TEST_F(LoopNestSearch, GreedyStopsInsideARoundAtItsTimeLimit) {
+  auto env = make("loopnest-v0", fast("flops"));
+  env->reset({.benchmark = "benchmark://loopnest-v0/matmul?m=40&n=40&k=40&backend=cpu"});
+  const auto result = greedy_search(*env, {.runtime_seconds = 0.05});
+  // Every valid action runs a program at least (milliseconds each, and a
+  // compile on a cold cache), so 0.05 s cannot cover the round of 60 or so
+  // valid actions of the direct space.
+  EXPECT_LT(result.steps, static_cast<uint64_t>(env->action_space().size()));
+  EXPECT_LE(result.best_action_names.size(), 1u);
+  EXPECT_EQ(env->actions().size(), result.best_action_names.size());
+}
+
+// The measurement cache: one object per program and options. A schedule met
+// again (here: split, then merged back) gets the same object; any other
+// schedule gets another; clearing the caches measures again.
+TEST_F(LoopNestSearch, CacheReturnsTheSameTimingObjectForARevisitedSchedule) {
+  TempDir dir("loopnest-cache-test");
+  Settings settings;
+  settings.run.warmup = 0;
+  settings.run.runs = 1;
+  settings.run.min_batch_seconds = 0;
+  const auto c = Computation::make(Kind::kMatmul, {{"m", 24}, {"n", 20}, {"k", 12}});
+  const Evaluator e(c, Target::kCpu, settings, dir.path());
+  clear_process_caches();
+  const Schedule naive = Schedule::naive(c);
+  const auto first = e.measure(naive);
+  Schedule again = naive;
+  ASSERT_TRUE(again.split(1, 8));
+  const auto split = e.measure(again);
+  ASSERT_TRUE(again.merge(1));
+  ASSERT_EQ(again, naive);
+  EXPECT_EQ(e.measure(again).get(), first.get());
+  EXPECT_NE(split.get(), first.get());
+  Schedule swapped = naive;
+  ASSERT_TRUE(swapped.swap(0));
+  const auto other = e.measure(swapped);
+  EXPECT_NE(other.get(), first.get());
+  EXPECT_NE(other.get(), split.get());
+  EXPECT_EQ(e.measure(swapped).get(), other.get());
+  // Other run options are another measurement.
+  Settings more = settings;
+  more.run.runs = 2;
+  const Evaluator e2(c, Target::kCpu, more, dir.path());
+  EXPECT_NE(e2.measure(naive).get(), first.get());
+  clear_process_caches();
+  EXPECT_NE(e.measure(naive).get(), first.get());
+}
+
+}  // namespace
+}  // namespace cgym::cuda
