@@ -25,7 +25,7 @@ JOBS="$(nproc 2>/dev/null || echo 4)"
 SKIP_BENCH=0
 DEPS_ONLY=0
 # The bench gets about two of the five minutes.
-BENCH_ARGS="--random-seconds 25 --greedy-seconds 35 --bandwidth-seconds 10"
+BENCH_ARGS="--random-seconds 25 --greedy-seconds 35 --long-seconds 0 --bandwidth-seconds 10"
 while [ $# -gt 0 ]; do
   case "$1" in
     --build-dir) BUILD="$2"; shift 2 ;;

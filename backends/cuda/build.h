@@ -95,8 +95,7 @@ struct Measurement {
 /// output: max abs error X at index I ..."), when no CUDA device is present
 /// ("no CUDA device found (cudaGetDeviceCount: ...); use the cpu backend
 /// ..."), on a CUDA error, a crash or a timeout.
-std::shared_ptr<const Measurement> run_program(const BuildResult& build,
-                                               const RunOptions& options);
+std::shared_ptr<const Measurement> run_program(const BuildResult& build, const RunOptions& options);
 
 /// The file where the reference result of `computation` is cached, or an
 /// empty path when the cache directory cannot be written.

@@ -80,8 +80,8 @@ size_t position_of(const Schedule& s, int dim, int level) {
 // tile), or, for a block, the one of the output's unit-stride dimension
 // last. The inner halves become sequential. A register tile unrolls u.1 and
 // vectorises v.1 (cpu; on cuda it unrolls both); a block unrolls both.
-std::vector<PrimitiveEdit> tile_pair(int64_t rows, int64_t cols, bool block,
-                                     const Computation& c, Target t, const Schedule& s) {
+std::vector<PrimitiveEdit> tile_pair(int64_t rows, int64_t cols, bool block, const Computation& c,
+                                     Target t, const Schedule& s) {
   // v: the innermost spatial loop; u: the innermost spatial loop above it
   // of another dimension.
   size_t pv = s.size();
@@ -177,9 +177,8 @@ const std::vector<std::pair<std::string, std::string>>& structured_actions() {
       for (int64_t b : kTileCols) {
         const std::string size = std::to_string(a) + "x" + std::to_string(b);
         l.emplace_back("tile2d_" + size,
-                       "register tile " + size +
-                           ": split the two innermost spatial loops by " + std::to_string(a) +
-                           " and " + std::to_string(b) +
+                       "register tile " + size + ": split the two innermost spatial loops by " +
+                           std::to_string(a) + " and " + std::to_string(b) +
                            ", move the inner halves innermost, unroll the first and vectorise "
                            "the second");
       }

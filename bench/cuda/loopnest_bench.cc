@@ -17,8 +17,8 @@
 //
 //   loopnest_bench [--backend cpu|cuda] [--size N] [--random-seconds S]
 //                  [--greedy-seconds S] [--long-seconds S]
-//                  [--bandwidth-seconds S] [--threads N] [--quick]
-//                  [--json FILE]
+//                  [--bandwidth-seconds S] [--threads N]
+//                  [--only matmul|bandwidth] [--quick] [--json FILE]
 // --threads N (cpu) runs the generated programs, OpenBLAS and the copy on N
 // threads (default: all cores). --long-seconds (default 300, 0 skips) is the
 // budget of the long greedy search.
@@ -35,6 +35,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <sys/mman.h>
 
 #include "backends/cuda/build.h"
 #include "backends/cuda/session.h"
@@ -62,16 +64,18 @@ struct Args {
   double greedy_seconds = 60;
   double long_seconds = 300;
   double bandwidth_seconds = 60;
-  int threads = 0;  // 0 = all cores
+  int threads = 0;   // 0 = all cores
+  std::string only;  // "", "matmul" or "bandwidth"
   std::string json;
 };
 
 [[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "loopnest_bench: %s\nusage: loopnest_bench [--backend cpu|cuda] [--size N] "
-               "[--random-seconds S] [--greedy-seconds S] [--long-seconds S] [--bandwidth-seconds S] "
-               "[--threads N] [--quick] [--json FILE]\n",
-               why);
+  std::fprintf(
+      stderr,
+      "loopnest_bench: %s\nusage: loopnest_bench [--backend cpu|cuda] [--size N] "
+      "[--random-seconds S] [--greedy-seconds S] [--long-seconds S] [--bandwidth-seconds S] "
+      "[--threads N] [--only matmul|bandwidth] [--quick] [--json FILE]\n",
+      why);
   std::exit(2);
 }
 
@@ -105,6 +109,9 @@ Args parse(int argc, char** argv) {
       a.greedy_seconds = 60;
       a.long_seconds = 0;
       a.bandwidth_seconds = 30;
+    } else if (s == "--only") {
+      a.only = value();
+      if (a.only != "matmul" && a.only != "bandwidth") usage("--only must be matmul or bandwidth");
     } else if (s == "--json") {
       a.json = value();
     } else {
@@ -116,11 +123,35 @@ Args parse(int argc, char** argv) {
 
 // ---- baselines measured in this process ------------------------------------
 
+// A buffer allocated as the generated programs allocate theirs: aligned to
+// 2 MiB and advised to use transparent huge pages.
+struct HugeBuffer {
+  explicit HugeBuffer(size_t n) {
+    const size_t huge = size_t{2} << 20, bytes = (n * sizeof(float) + huge - 1) / huge * huge;
+    p_ = static_cast<float*>(std::aligned_alloc(huge, bytes));
+    if (!p_) throw std::bad_alloc();
+    ::madvise(p_, bytes, MADV_HUGEPAGE);
+  }
+  ~HugeBuffer() { std::free(p_); }
+  HugeBuffer(const HugeBuffer&) = delete;
+  HugeBuffer& operator=(const HugeBuffer&) = delete;
+  float& operator[](size_t i) { return p_[i]; }
+  float* data() { return p_; }
+
+ private:
+  float* p_ = nullptr;
+};
+
 // STREAM-like copy over arrays far larger than the caches, all threads;
-// bytes read + bytes written per second.
+// bytes read + bytes written per second. The arrays get huge pages, as the
+// generated programs' do (codegen.cc, lnv_alloc).
 double cpu_copy_gbps(int threads) {
   const size_t n = size_t{32} << 20;  // 128 MiB per array
-  std::vector<float> a(n, 1.0f), b(n, 0.0f);
+  HugeBuffer a(n), b(n);
+  for (size_t i = 0; i < n; ++i) {
+    a[i] = 1.0f;
+    b[i] = 0.0f;
+  }
   double best = 0;
   int nt = threads;
 #ifdef _OPENMP
@@ -128,10 +159,12 @@ double cpu_copy_gbps(int threads) {
 #else
   nt = 1;
 #endif
+  const float* src = a.data();
+  float* dst = b.data();
   for (int r = 0; r < 6; ++r) {
     const double t0 = now();
 #pragma omp parallel for schedule(static) num_threads(nt)
-    for (size_t i = 0; i < n; ++i) b[i] = a[i];
+    for (size_t i = 0; i < n; ++i) dst[i] = src[i];
     const double t = now() - t0;
     if (r > 0) best = std::max(best, 2.0 * sizeof(float) * n / t / 1e9);
   }
@@ -252,20 +285,19 @@ GpuBaselines cuda_baselines(int64_t n) {
 
 // ---- searches through the env ------------------------------------------------
 
-// Search settings: quick measurements; bad schedules are measured by their
-// checked run alone (max_run_seconds) and cut off by run_timeout.
+// Search settings: quick measurements; the checked run is the warm-up, bad
+// schedules are measured by their checked run alone (max_run_seconds), and
+// a schedule whose one call takes 10x the naive 1024^3 matmul's (2 s) fails
+// its step (run_timeout), so the search moves on. Measured on the first
+// greedy round from the naive 1024^3 matmul: 52 s with warm-up 1, 0.5 s
+// and 10 s; 31 s with these.
 cgym::MakeOptions search_options(const Args& a) {
   cgym::MakeOptions o;
   o.action_space = "direct";
   o.reward_space = "flops";
-  o.params = {{"backend", a.backend},
-              {"threads", std::to_string(a.threads)},
-              {"warmup_runs", "1"},
-              {"timed_runs", "3"},
-              {"max_run_seconds", "0.5"},
-              // A schedule 20x slower than the naive one is not worth a
-              // minute: its step fails and the search moves on.
-              {"run_timeout", "10"}};
+  o.params = {{"backend", a.backend},     {"threads", std::to_string(a.threads)},
+              {"warmup_runs", "0"},       {"timed_runs", "3"},
+              {"max_run_seconds", "0.2"}, {"run_timeout", "2"}};
   return o;
 }
 
@@ -400,7 +432,8 @@ StepCost measure_step_cost(const Args& a, const std::string& uri, int max_sample
   }
   for (size_t i = 0; i < lc::structured_actions().size(); ++i) {
     lc::Schedule s = naive;
-    for (const auto& e : lc::expand_structured(i, c, t, naive)) lc::apply_edit(e.edit, e.pos, c, t, s);
+    for (const auto& e : lc::expand_structured(i, c, t, naive))
+      lc::apply_edit(e.edit, e.pos, c, t, s);
     if (!(s == naive)) candidates.push_back(s);
   }
   std::vector<double> codegen, compile, run;
@@ -521,129 +554,144 @@ int main(int argc, char** argv) {
   report["vendor"] = {{"name", vendor}, {"gflops", vendor_gflops}};
   report["copy_gbps"] = bandwidth_gbps;
 
-  // ---- matmul ----
-  const std::string n = std::to_string(a.size);
-  const std::string mm =
-      "benchmark://loopnest-v0/matmul?m=" + n + "&n=" + n + "&k=" + n + "&backend=" + a.backend;
-  std::vector<Found> found;
-  found.push_back({.name = "naive schedule"});
-  std::printf("random search (%.0f s)...\n", a.random_seconds);
-  std::fflush(stdout);
-  {
-    const ColdCache cold;
-    found.push_back(run_random(a, mm, a.random_seconds, 1));
-  }
-  std::printf("greedy search (%.0f s)...\n", a.greedy_seconds);
-  std::fflush(stdout);
-  {
-    const ColdCache cold;
-    found.push_back(run_greedy(a, mm, a.greedy_seconds));
-  }
-  if (a.long_seconds > 0) {
-    const ColdCache cold;
-    std::printf("greedy search (%.0f s)...\n", a.long_seconds);
+  if (a.only != "bandwidth") {
+    // ---- matmul ----
+    const std::string n = std::to_string(a.size);
+    const std::string mm =
+        "benchmark://loopnest-v0/matmul?m=" + n + "&n=" + n + "&k=" + n + "&backend=" + a.backend;
+    std::vector<Found> found;
+    found.push_back({.name = "naive schedule"});
+    std::printf("random search (%.0f s)...\n", a.random_seconds);
     std::fflush(stdout);
-    found.push_back(run_greedy(a, mm, a.long_seconds,
-                               "greedy search, " + std::to_string(static_cast<int>(a.long_seconds)) +
-                                   " s"));
-  }
-  // Not a search result: what the code generator reaches with a schedule
-  // written by hand, to separate the quality of the search from the
-  // quality of the generated code.
-  Found expert{.name = "hand-written schedule (not searched)"};
-  if (a.backend == "cuda") {
-    expert.actions = {"split_8@0",   "toggle_parallel@1", "split_32@2",     "swap_down@1",
-                      "swap_down@2", "swap_down@3",       "toggle_unroll@4"};
-  } else {
-    expert.actions = {"split_8@0",   "split_32@2",        "swap_down@1",     "swap_down@3",
-                      "swap_down@2", "toggle_parallel@0", "toggle_unroll@3", "toggle_vectorize@4"};
-  }
-  found.push_back(expert);
-  nlohmann::json rows = nlohmann::json::array();
-  for (auto& f : found) {
-    remeasure(a, mm, f);
-    const double pct = vendor_gflops > 0 ? 100.0 * f.gflops / vendor_gflops : 0;
-    std::printf("  %-38s %9.2f GFLOP/s  %6.1f%% of %s  (%llu steps, %.0f s)\n", f.name.c_str(),
-                f.gflops, pct, vendor.c_str(), static_cast<unsigned long long>(f.steps),
-                f.search_seconds);
-    std::printf("    actions: %s\n", join(f.actions).c_str());
-    if (!f.error.empty()) std::printf("    error: %s\n", f.error.c_str());
-    std::istringstream tree(f.loop_tree);
-    for (std::string line; std::getline(tree, line);) std::printf("    | %s\n", line.c_str());
-    rows.push_back({{"name", f.name},
-                    {"gflops", f.gflops},
-                    {"percent_of_vendor", pct},
-                    {"actions", f.actions},
-                    {"steps", f.steps},
-                    {"search_seconds", f.search_seconds},
-                    {"error", f.error}});
-  }
-  report["matmul"] = rows;
-
-  // ---- what one step costs ----
-  const StepCost cost = measure_step_cost(a, mm, 16);
-  const double step = cost.codegen + cost.compile + cost.run;
-  std::printf(
-      "  one step (median of %d schedules one edit from naive, cold builds): codegen %.2f ms, "
-      "compile %.0f ms (%.0f%%), checked timed run %.0f ms (%.0f%%)\n",
-      cost.samples, 1e3 * cost.codegen, 1e3 * cost.compile,
-      step > 0 ? 100 * cost.compile / step : 0.0, 1e3 * cost.run,
-      step > 0 ? 100 * cost.run / step : 0.0);
-  report["step_cost"] = {{"samples", cost.samples},
-                         {"codegen_seconds", cost.codegen},
-                         {"compile_seconds", cost.compile},
-                         {"run_seconds", cost.run}};
-
-  // ---- pointwise and transpose: fraction of the copy bandwidth ----
-  const int64_t pw = a.backend == "cuda" ? int64_t{1} << 26 : int64_t{1} << 24;
-  const int64_t tr = a.backend == "cuda" ? 8192 : 4096;
-  struct Bw {
-    std::string name, uri;
-    std::vector<std::string> hand;  // a hand-written schedule, for scale
-  };
-  const std::vector<Bw> bws = {
-      {"pointwise n=" + std::to_string(pw),
-       "benchmark://loopnest-v0/pointwise?n=" + std::to_string(pw) + "&backend=" + a.backend,
-       a.backend == "cuda" ? std::vector<std::string>{"split_32@0", "split_32@0"}
-                           : std::vector<std::string>{"toggle_parallel@0", "toggle_vectorize@0"}},
-      {"transpose " + std::to_string(tr) + "x" + std::to_string(tr),
-       "benchmark://loopnest-v0/transpose?m=" + std::to_string(tr) + "&n=" + std::to_string(tr) +
-           "&backend=" + a.backend,
-       // 32x32 tiles: i.0 j.0 i.1 j.1.
-       a.backend == "cuda" ? std::vector<std::string>{"split_32@0", "split_32@2", "swap_down@1"}
-                           : std::vector<std::string>{"split_32@0", "split_32@2", "swap_down@1",
-                                                      "toggle_parallel@0"}},
-  };
-  nlohmann::json bw_rows = nlohmann::json::array();
-  for (const auto& b : bws) {
-    auto probe = cgym::make("loopnest-v0", search_options(a));
-    probe->reset({.benchmark = b.uri});
-    const auto c =
-        cgym::cuda::Computation::from_json(nlohmann::json::parse(probe->benchmark()->program()));
-    Found naive{.name = "naive"};
-    Found greedy;
     {
       const ColdCache cold;
-      greedy = run_greedy(a, b.uri, a.bandwidth_seconds);
+      found.push_back(run_random(a, mm, a.random_seconds, 1));
     }
-    Found hand{.name = "hand-written", .actions = b.hand};
-    for (Found* f : {&naive, &greedy, &hand}) {
-      remeasure(a, b.uri, *f);
-      const double seconds = f->gflops > 0 ? c.flop_count() / (f->gflops * 1e9) : 0;
-      const double gbps = seconds > 0 ? c.min_bytes() / seconds / 1e9 : 0;
-      std::printf("  %-22s %-14s %8.1f GB/s  %5.1f%% of copy bandwidth  actions: %s\n",
-                  b.name.c_str(), f->name.c_str(), gbps,
-                  bandwidth_gbps > 0 ? 100 * gbps / bandwidth_gbps : 0.0, join(f->actions).c_str());
-      if (!f->error.empty()) std::printf("    error: %s\n", f->error.c_str());
-      bw_rows.push_back({{"computation", b.name},
-                         {"schedule", f->name},
-                         {"gbps", gbps},
-                         {"percent_of_copy", bandwidth_gbps > 0 ? 100 * gbps / bandwidth_gbps : 0},
-                         {"actions", f->actions},
-                         {"error", f->error}});
+    std::printf("greedy search (%.0f s)...\n", a.greedy_seconds);
+    std::fflush(stdout);
+    {
+      const ColdCache cold;
+      found.push_back(run_greedy(a, mm, a.greedy_seconds));
     }
+    if (a.long_seconds > 0) {
+      const ColdCache cold;
+      std::printf("greedy search (%.0f s)...\n", a.long_seconds);
+      std::fflush(stdout);
+      found.push_back(
+          run_greedy(a, mm, a.long_seconds,
+                     "greedy search, " + std::to_string(static_cast<int>(a.long_seconds)) + " s"));
+    }
+    // Not a search result: what the code generator reaches with a schedule
+    // written by hand, to separate the quality of the search from the
+    // quality of the generated code.
+    Found expert{.name = "hand-written schedule (not searched)"};
+    if (a.backend == "cuda") {
+      expert.actions = {"split_8@0",   "toggle_parallel@1", "split_32@2",     "swap_down@1",
+                        "swap_down@2", "swap_down@3",       "toggle_unroll@4"};
+    } else {
+      expert.actions = {"split_8@0",       "split_32@2",        "swap_down@1",
+                        "swap_down@3",     "swap_down@2",       "toggle_parallel@0",
+                        "toggle_unroll@3", "toggle_vectorize@4"};
+    }
+    found.push_back(expert);
+    nlohmann::json rows = nlohmann::json::array();
+    for (auto& f : found) {
+      remeasure(a, mm, f);
+      const double pct = vendor_gflops > 0 ? 100.0 * f.gflops / vendor_gflops : 0;
+      std::printf("  %-38s %9.2f GFLOP/s  %6.1f%% of %s  (%llu steps, %.0f s)\n", f.name.c_str(),
+                  f.gflops, pct, vendor.c_str(), static_cast<unsigned long long>(f.steps),
+                  f.search_seconds);
+      std::printf("    actions: %s\n", join(f.actions).c_str());
+      if (!f.error.empty()) std::printf("    error: %s\n", f.error.c_str());
+      std::istringstream tree(f.loop_tree);
+      for (std::string line; std::getline(tree, line);) std::printf("    | %s\n", line.c_str());
+      rows.push_back({{"name", f.name},
+                      {"gflops", f.gflops},
+                      {"percent_of_vendor", pct},
+                      {"actions", f.actions},
+                      {"steps", f.steps},
+                      {"search_seconds", f.search_seconds},
+                      {"error", f.error}});
+    }
+    report["matmul"] = rows;
+
+    // ---- what one step costs ----
+    const StepCost cost = measure_step_cost(a, mm, a.backend == "cuda" ? 8 : 16);
+    const double step = cost.codegen + cost.compile + cost.run;
+    std::printf(
+        "  one step (median of %d schedules one edit from naive, cold builds): codegen %.2f ms, "
+        "compile %.0f ms (%.0f%%), checked timed run %.0f ms (%.0f%%)\n",
+        cost.samples, 1e3 * cost.codegen, 1e3 * cost.compile,
+        step > 0 ? 100 * cost.compile / step : 0.0, 1e3 * cost.run,
+        step > 0 ? 100 * cost.run / step : 0.0);
+    report["step_cost"] = {{"samples", cost.samples},
+                           {"codegen_seconds", cost.codegen},
+                           {"compile_seconds", cost.compile},
+                           {"run_seconds", cost.run}};
   }
-  report["bandwidth"] = bw_rows;
+
+  if (a.only != "matmul") {
+    // ---- pointwise, transpose, reduction: fraction of the copy bandwidth ----
+    const int64_t pw = a.backend == "cuda" ? int64_t{1} << 26 : int64_t{1} << 24;
+    const int64_t tr = a.backend == "cuda" ? 8192 : 4096;
+    struct Bw {
+      std::string name, uri;
+      std::vector<std::string> hand;  // a hand-written schedule, for scale
+    };
+    const std::vector<Bw> bws = {
+        {"pointwise n=" + std::to_string(pw),
+         "benchmark://loopnest-v0/pointwise?n=" + std::to_string(pw) + "&backend=" + a.backend,
+         a.backend == "cuda" ? std::vector<std::string>{"split_32@0", "split_32@0"}
+                             : std::vector<std::string>{"toggle_parallel@0", "toggle_vectorize@0"}},
+        {"transpose " + std::to_string(tr) + "x" + std::to_string(tr),
+         "benchmark://loopnest-v0/transpose?m=" + std::to_string(tr) + "&n=" + std::to_string(tr) +
+             "&backend=" + a.backend,
+         // cuda: 32x32 tiles, i.0 j.0 i.1 j.1. cpu: 8x8 blocks, i.0 j.0 j.1 i.1,
+         // both unrolled (contiguous stores), parallel.
+         a.backend == "cuda"
+             ? std::vector<std::string>{"split_32@0", "split_32@2", "swap_down@1"}
+             : std::vector<std::string>{"split_8@0", "split_8@2", "swap_down@1", "swap_down@2",
+                                        "toggle_unroll@2", "toggle_unroll@3", "toggle_parallel@0"}},
+        // Row sums: reads m*n floats, writes m.
+        {"reduction " + std::to_string(tr) + "x" + std::to_string(tr),
+         "benchmark://loopnest-v0/reduction?m=" + std::to_string(tr) + "&n=" + std::to_string(tr) +
+             "&backend=" + a.backend,
+         a.backend == "cuda" ? std::vector<std::string>{"split_32@0"}
+                             : std::vector<std::string>{"toggle_parallel@0", "toggle_vectorize@1"}},
+    };
+    nlohmann::json bw_rows = nlohmann::json::array();
+    for (const auto& b : bws) {
+      auto probe = cgym::make("loopnest-v0", search_options(a));
+      probe->reset({.benchmark = b.uri});
+      const auto c =
+          cgym::cuda::Computation::from_json(nlohmann::json::parse(probe->benchmark()->program()));
+      Found naive{.name = "naive"};
+      Found greedy;
+      {
+        const ColdCache cold;
+        greedy = run_greedy(a, b.uri, a.bandwidth_seconds);
+      }
+      Found hand{.name = "hand-written", .actions = b.hand};
+      for (Found* f : {&naive, &greedy, &hand}) {
+        remeasure(a, b.uri, *f);
+        const double seconds = f->gflops > 0 ? c.flop_count() / (f->gflops * 1e9) : 0;
+        const double gbps = seconds > 0 ? c.min_bytes() / seconds / 1e9 : 0;
+        std::printf("  %-22s %-14s %8.1f GB/s  %5.1f%% of copy bandwidth  actions: %s\n",
+                    b.name.c_str(), f->name.c_str(), gbps,
+                    bandwidth_gbps > 0 ? 100 * gbps / bandwidth_gbps : 0.0,
+                    join(f->actions).c_str());
+        if (!f->error.empty()) std::printf("    error: %s\n", f->error.c_str());
+        bw_rows.push_back(
+            {{"computation", b.name},
+             {"schedule", f->name},
+             {"gbps", gbps},
+             {"percent_of_copy", bandwidth_gbps > 0 ? 100 * gbps / bandwidth_gbps : 0},
+             {"actions", f->actions},
+             {"error", f->error}});
+      }
+    }
+    report["bandwidth"] = bw_rows;
+  }
   report["seconds"] = now() - start;
   std::printf("total %.0f s\n", now() - start);
   if (!a.json.empty()) std::ofstream(a.json) << report.dump(2) << "\n";

@@ -24,10 +24,8 @@ MakeOptions fast(const std::string& reward = "") {
   o.action_space = "direct";
   o.observation_space = "";
   o.reward_space = reward;
-  o.params = {{"warmup_runs", "0"},
-              {"timed_runs", "1"},
-              {"min_batch_seconds", "0"},
-              {"threads", "2"}};
+  o.params = {
+      {"warmup_runs", "0"}, {"timed_runs", "1"}, {"min_batch_seconds", "0"}, {"threads", "2"}};
   return o;
 }
 
@@ -189,14 +187,14 @@ TEST_F(LoopNestSearch, SearchesReturnSchedulesThatPassTheReferenceCheck) {
     const auto greedy =
         greedy_search(*env, {.steps = uri.find("matmul") != std::string::npos ? 2 : 1});
     ASSERT_FALSE(greedy.best_action_names.empty()) << uri;
-    const auto random = random_search([] { return make("loopnest-v0", fast("flops")); },
-                                      {.benchmark = uri,
-                                       .reward_space = "flops",
-                                       .runtime_seconds = 4,
-                                       .patience = 5,
-                                       .episode_length = 6,
-                                       .nproc = 1,
-                                       .seed = 3});
+    const auto random =
+        random_search([] { return make("loopnest-v0", fast("flops")); }, {.benchmark = uri,
+                                                                          .reward_space = "flops",
+                                                                          .runtime_seconds = 4,
+                                                                          .patience = 5,
+                                                                          .episode_length = 6,
+                                                                          .nproc = 1,
+                                                                          .seed = 3});
     for (const auto* names : {&greedy.best_action_names, &random.best_action_names}) {
       auto replay = make("loopnest-v0", fast());
       replay->reset({.benchmark = uri});
