@@ -179,6 +179,9 @@ struct GreedySearchOptions {
   double min_improvement = 0.0;
   /// Called on the caller's thread after each applied action.
   std::function<void(const ActionScore&, const SearchProgress&)> on_step;
+  /// Called on the caller's thread after each candidate is tried on a fork,
+  /// in the order tried.
+  std::function<void(const ActionScore&)> on_try;
 };
 
 /// Greedy search: repeatedly tries every action on a fork of the current
@@ -187,7 +190,11 @@ struct GreedySearchOptions {
 /// be in an episode with a default reward space; it ends in the best state
 /// found. best_actions and best_reward count only the actions this call
 /// applied (from a freshly reset env, that is the whole episode);
-/// best_commandline is env.commandline() at the end.
+/// best_commandline is env.commandline() at the end. The first round tries
+/// the actions in index order; each later round tries them in the order of
+/// the previous round's rewards, best first, so that a round the time limit
+/// cuts short has tried the likeliest ones (a complete round's choice does
+/// not depend on the order: ties go to the lower index).
 SearchResult greedy_search(Env& env, const GreedySearchOptions& options = {});
 
 /// Options of hill_climb().

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <optional>
 
 #include "cgym/errors.h"
@@ -94,15 +95,27 @@ struct LocalRun {
 
 namespace {
 
-// Tries the actions in index order, each on its own fork, until all are
-// tried or `deadline` passes; `complete` says which. Sorted best first.
-std::vector<ActionScore> score_actions(Env& env, std::optional<Clock::time_point> deadline,
-                                       bool& complete) {
+// Ties go to the lower action index, so that results are reproducible.
+// (std::sort with an explicit tie-break: libstdc++'s stable_sort uses
+// get_temporary_buffer, which clang flags as deprecated in C++20.)
+void sort_best_first(std::vector<ActionScore>& scores) {
+  std::sort(scores.begin(), scores.end(), [](const ActionScore& x, const ActionScore& y) {
+    if (x.failed != y.failed) return !x.failed;
+    if (x.reward != y.reward) return x.reward > y.reward;
+    return x.action < y.action;
+  });
+}
+
+// Tries the actions in `order`, each on its own fork, until all are tried
+// or `deadline` passes; `complete` says which. Sorted best first, so a
+// complete round's result does not depend on the order.
+std::vector<ActionScore> score_actions(Env& env, const std::vector<Action>& order,
+                                       std::optional<Clock::time_point> deadline, bool& complete,
+                                       const std::function<void(const ActionScore&)>& on_try) {
   std::vector<ActionScore> scores;
-  const int n = env.action_space().size();
-  scores.reserve(static_cast<size_t>(n));
+  scores.reserve(order.size());
   complete = true;
-  for (Action a = 0; a < n; ++a) {
+  for (Action a : order) {
     if (deadline && Clock::now() >= *deadline) {
       complete = false;
       break;
@@ -110,16 +123,34 @@ std::vector<ActionScore> score_actions(Env& env, std::optional<Clock::time_point
     auto fork = env.fork();
     auto r = fork->step(a);
     scores.push_back(score_of(env.action_space().action_name(a), a, r));
+    if (on_try) on_try(scores.back());
   }
-  // Ties go to the lower action index, so that results are reproducible.
-  // (std::sort with an explicit tie-break: libstdc++'s stable_sort uses
-  // get_temporary_buffer, which clang flags as deprecated in C++20.)
-  std::sort(scores.begin(), scores.end(), [](const ActionScore& x, const ActionScore& y) {
-    if (x.failed != y.failed) return !x.failed;
-    if (x.reward != y.reward) return x.reward > y.reward;
-    return x.action < y.action;
-  });
+  sort_best_first(scores);
   return scores;
+}
+
+std::vector<Action> index_order(const Env& env) {
+  std::vector<Action> order(static_cast<size_t>(env.action_space().size()));
+  for (size_t a = 0; a < order.size(); ++a) order[a] = static_cast<Action>(a);
+  return order;
+}
+
+// The order of the next round: this round's actions best first (failures
+// last), then any it did not reach, in index order. An action that paid
+// well on the previous state tends to pay on the next, so a round cut
+// short by the time limit has tried the likeliest candidates.
+std::vector<Action> next_round_order(const std::vector<ActionScore>& scores, size_t n) {
+  std::vector<Action> order;
+  order.reserve(n);
+  std::vector<bool> seen(n, false);
+  for (const auto& s : scores) {
+    order.push_back(s.action);
+    seen[static_cast<size_t>(s.action)] = true;
+  }
+  for (size_t a = 0; a < n; ++a) {
+    if (!seen[a]) order.push_back(static_cast<Action>(a));
+  }
+  return order;
 }
 
 }  // namespace
@@ -127,7 +158,7 @@ std::vector<ActionScore> score_actions(Env& env, std::optional<Clock::time_point
 std::vector<ActionScore> try_all_actions(Env& env) {
   check_searchable(env, "try_all_actions");
   bool complete = true;
-  return score_actions(env, std::nullopt, complete);
+  return score_actions(env, index_order(env), std::nullopt, complete, nullptr);
 }
 
 SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
@@ -145,12 +176,14 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     deadline = run.start + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(options.runtime_seconds));
   }
+  std::vector<Action> order = index_order(env);
   while (options.steps == 0 || static_cast<int>(run.result.best_actions.size()) < options.steps) {
     if (deadline && Clock::now() >= *deadline) break;
     // A round cut short by the time limit still applies the best action it
     // found, then the search stops.
     bool complete = true;
-    auto scores = score_actions(env, deadline, complete);
+    auto scores = score_actions(env, order, deadline, complete, options.on_try);
+    order = next_round_order(scores, order.size());
     ++run.result.episodes;
     run.result.steps += scores.size();
     if (scores.empty() || scores.front().failed ||

@@ -86,6 +86,26 @@ TEST(GreedySearch, ReachesTheOptimumAndStops) {
   EXPECT_EQ(result.state().benchmark, "benchmark://toy-v0/1");
 }
 
+TEST(GreedySearch, TriesEachRoundInThePreviousRoundsOrderBestFirst) {
+  // What try_all_actions says of the start state is round 1's ranking.
+  std::vector<std::string> ranking;
+  for (const auto& s : try_all_actions(*toy_env())) ranking.push_back(s.name);
+  auto env = toy_env();
+  std::vector<std::string> tried;
+  auto result = greedy_search(
+      *env, {.steps = 2, .on_try = [&](const ActionScore& s) { tried.push_back(s.name); }});
+  ASSERT_EQ(tried.size(), 16u);
+  // Round 1 in index order, round 2 in round 1's order of reward.
+  const std::vector<std::string> first(tried.begin(), tried.begin() + 8);
+  const std::vector<std::string> second(tried.begin() + 8, tried.end());
+  EXPECT_EQ(first, env->action_space().names());
+  EXPECT_EQ(second, ranking);
+  EXPECT_NE(second, first);
+  // The order changes which actions are tried first, not what a complete
+  // round chooses: the same result as ReachesTheOptimumAndStops' first two.
+  EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"inc", "double"}));
+}
+
 TEST(GreedySearch, HonoursTheStepLimit) {
   auto env = toy_env();
   auto result = greedy_search(*env, {.steps = 2});
