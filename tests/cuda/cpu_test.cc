@@ -229,6 +229,34 @@ TEST_F(CpuBackend, BuildsAreCachedInProcessAndOnDisk) {
   EXPECT_EQ(third.binary.parent_path().parent_path(), cache_dir() / "loopnest" / "builds");
 }
 
+// A binary removed from the cache directory behind the process's back (a
+// user clearing ~/.cache, a tmp cleaner) is built again, in the process
+// cache's path as well as the disk's, and still runs.
+TEST_F(CpuBackend, ADeletedBinaryIsBuiltAgain) {
+  const auto c = Computation::make(Kind::kPointwise, {{"n", 1031}});
+  Settings settings = fast_settings();
+  const auto e = evaluator(c, settings);
+  auto program = e.program(Schedule::naive(c));
+  program.source += "\n// rebuild test " + std::to_string(std::random_device{}()) + "\n";
+  const auto first = build_program(program, Target::kCpu, settings.toolchain, dir_.path());
+  ASSERT_FALSE(first.cached);
+  ASSERT_TRUE(std::filesystem::remove(first.binary));
+  // Still in the process cache, which must notice the file is gone.
+  const auto second = build_program(program, Target::kCpu, settings.toolchain, dir_.path());
+  EXPECT_FALSE(second.cached);
+  EXPECT_EQ(second.binary, first.binary);
+  ASSERT_TRUE(std::filesystem::exists(second.binary));
+  RunOptions run = settings.run;
+  const auto m = run_program(second, run);
+  EXPECT_GT(m->seconds, 0.0);
+  // Gone again, and the process cache dropped: the disk cache rebuilds it.
+  ASSERT_TRUE(std::filesystem::remove(second.binary));
+  clear_process_caches();
+  const auto third = build_program(program, Target::kCpu, settings.toolchain, dir_.path());
+  EXPECT_FALSE(third.cached);
+  EXPECT_TRUE(std::filesystem::exists(third.binary));
+}
+
 TEST_F(CpuBackend, ReferenceIsCachedOnDiskAndReportsTiming) {
   const auto c = Computation::make(Kind::kReduction, {{"m", 77}, {"n", 123}});
   const auto e = evaluator(c);

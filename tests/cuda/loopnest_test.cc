@@ -236,6 +236,31 @@ TEST(Codegen, CpuTiledMatmulUsesRegisterTileAndPragmas) {
   EXPECT_NE(k.find("#pragma GCC unroll 8\n"), std::string::npos) << k;
 }
 
+// Unroll marks are honoured innermost first while the unrolled loops copy
+// the body at most 256 times; a mark beyond that gets no pragma (GCC took
+// minutes on 21 x 32 x 32).
+TEST(Codegen, UnrollMarksStopAt256BodyCopies) {
+  const auto c = Computation::make(Kind::kMatmul, {{"m", 4}, {"n", 32}, {"k", 8}});
+  auto s = Schedule::naive(c);  // i(4) j(32) k(8)
+  ASSERT_TRUE(s.toggle_unroll(2));
+  ASSERT_TRUE(s.toggle_unroll(1));
+  std::string k = generate_kernel(c, s, {});
+  EXPECT_NE(k.find("#pragma GCC unroll 8\n"), std::string::npos) << k;
+  EXPECT_NE(k.find("#pragma GCC unroll 32\n"), std::string::npos) << k;  // 8 * 32 = 256
+  ASSERT_TRUE(s.toggle_unroll(0));
+  k = generate_kernel(c, s, {});
+  EXPECT_NE(k.find("#pragma GCC unroll 8\n"), std::string::npos) << k;
+  EXPECT_NE(k.find("#pragma GCC unroll 32\n"), std::string::npos) << k;
+  EXPECT_EQ(k.find("#pragma GCC unroll 4\n"), std::string::npos) << k;  // would be 1024
+  EXPECT_TRUE(s.loops()[0].unroll);  // the mark stays in the schedule
+  // Dropping the innermost mark makes room for the outer two: 4 * 32 = 128.
+  ASSERT_TRUE(s.toggle_unroll(2));
+  k = generate_kernel(c, s, {});
+  EXPECT_EQ(k.find("#pragma GCC unroll 8\n"), std::string::npos) << k;
+  EXPECT_NE(k.find("#pragma GCC unroll 32\n"), std::string::npos) << k;
+  EXPECT_NE(k.find("#pragma GCC unroll 4\n"), std::string::npos) << k;
+}
+
 TEST(Codegen, GuardsBecomeLoopBounds) {
   const auto c = Computation::make(Kind::kPointwise, {{"n", 100}});
   auto s = Schedule::naive(c);
