@@ -307,8 +307,9 @@ cgym::MakeOptions search_options(const Args& a) {
 // calls, a greedy search accepted steps that were noise: in the run of
 // 2026-12-03 the 300-s search believed 321 GFLOP/s and ended at 274 when
 // measured again, below the first two steps it had taken. Slow candidates
-// cost no more (max_run_seconds still bounds them); a round of fast ones
-// about 6 s more.
+// cost no more (max_run_seconds still bounds them). In three runs with it
+// the long search did not do visibly better (docs/performance.md, "Loop
+// nests"): the machine's own swings are larger than what it removes.
 cgym::MakeOptions careful_search_options(const Args& a) {
   cgym::MakeOptions o = search_options(a);
   o.params["min_batch_seconds"] = "0.05";
