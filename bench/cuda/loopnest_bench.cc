@@ -369,9 +369,9 @@ Found run_random(const Args& a, const std::string& uri, double seconds, uint64_t
           .steps = result.steps};
 }
 
-Found run_greedy(const Args& a, const std::string& uri, double seconds,
-                 const std::string& name = "greedy search", const cgym::MakeOptions& options = {}) {
-  auto env = cgym::make("loopnest-v0", options.params.empty() ? search_options(a) : options);
+Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, double seconds,
+                 const std::string& name = "greedy search") {
+  auto env = cgym::make("loopnest-v0", options);
   env->reset({.benchmark = uri});
   auto result = cgym::greedy_search(
       *env, {.runtime_seconds = seconds,
@@ -588,16 +588,15 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     {
       const ColdCache cold;
-      found.push_back(run_greedy(a, mm, a.greedy_seconds));
+      found.push_back(run_greedy(search_options(a), mm, a.greedy_seconds));
     }
     if (a.long_seconds > 0) {
       const ColdCache cold;
       std::printf("greedy search (%.0f s)...\n", a.long_seconds);
       std::fflush(stdout);
       found.push_back(
-          run_greedy(a, mm, a.long_seconds,
-                     "greedy search, " + std::to_string(static_cast<int>(a.long_seconds)) + " s",
-                     careful_search_options(a)));
+          run_greedy(careful_search_options(a), mm, a.long_seconds,
+                     "greedy search, " + std::to_string(static_cast<int>(a.long_seconds)) + " s"));
     }
     // Not a search result: what the code generator reaches with a schedule
     // written by hand, to separate the quality of the search from the
@@ -705,7 +704,7 @@ int main(int argc, char** argv) {
       Found greedy;
       {
         const ColdCache cold;
-        greedy = run_greedy(a, b.uri, a.bandwidth_seconds);
+        greedy = run_greedy(search_options(a), b.uri, a.bandwidth_seconds);
       }
       Found hand{.name = "hand-written", .actions = b.hand};
       for (Found* f : {&naive, &greedy, &hand}) {

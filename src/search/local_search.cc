@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <functional>
+#include <numeric>
 #include <optional>
 
 #include "cgym/errors.h"
@@ -95,17 +96,6 @@ struct LocalRun {
 
 namespace {
 
-// Ties go to the lower action index, so that results are reproducible.
-// (std::sort with an explicit tie-break: libstdc++'s stable_sort uses
-// get_temporary_buffer, which clang flags as deprecated in C++20.)
-void sort_best_first(std::vector<ActionScore>& scores) {
-  std::sort(scores.begin(), scores.end(), [](const ActionScore& x, const ActionScore& y) {
-    if (x.failed != y.failed) return !x.failed;
-    if (x.reward != y.reward) return x.reward > y.reward;
-    return x.action < y.action;
-  });
-}
-
 // Tries the actions in `order`, each on its own fork, until all are tried
 // or `deadline` passes; `complete` says which. Sorted best first, so a
 // complete round's result does not depend on the order.
@@ -125,13 +115,20 @@ std::vector<ActionScore> score_actions(Env& env, const std::vector<Action>& orde
     scores.push_back(score_of(env.action_space().action_name(a), a, r));
     if (on_try) on_try(scores.back());
   }
-  sort_best_first(scores);
+  // Ties go to the lower action index, so that results are reproducible.
+  // (std::sort with an explicit tie-break: libstdc++'s stable_sort uses
+  // get_temporary_buffer, which clang flags as deprecated in C++20.)
+  std::sort(scores.begin(), scores.end(), [](const ActionScore& x, const ActionScore& y) {
+    if (x.failed != y.failed) return !x.failed;
+    if (x.reward != y.reward) return x.reward > y.reward;
+    return x.action < y.action;
+  });
   return scores;
 }
 
 std::vector<Action> index_order(const Env& env) {
   std::vector<Action> order(static_cast<size_t>(env.action_space().size()));
-  for (size_t a = 0; a < order.size(); ++a) order[a] = static_cast<Action>(a);
+  std::iota(order.begin(), order.end(), Action{0});
   return order;
 }
 

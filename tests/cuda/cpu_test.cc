@@ -246,8 +246,7 @@ TEST_F(CpuBackend, ADeletedBinaryIsBuiltAgain) {
   EXPECT_FALSE(second.cached);
   EXPECT_EQ(second.binary, first.binary);
   ASSERT_TRUE(std::filesystem::exists(second.binary));
-  RunOptions run = settings.run;
-  const auto m = run_program(second, run);
+  const auto m = run_program(second, settings.run);
   EXPECT_GT(m->seconds, 0.0);
   // Gone again, and the process cache dropped: the disk cache rebuilds it.
   ASSERT_TRUE(std::filesystem::remove(second.binary));
