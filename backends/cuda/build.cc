@@ -302,7 +302,7 @@ std::shared_ptr<const Measurement> run_program(const BuildResult& build, const R
   key.precision(17);
   key << build.key << "|" << o.warmup << "|" << o.runs << "|" << o.min_batch_seconds << "|"
       << o.max_seconds << "|" << o.threads << "|" << o.check_only;
-  {
+  if (o.use_run_cache) {
     std::lock_guard<std::mutex> lock(cache_mutex());
     auto it = run_table().find(key.str());
     if (it != run_table().end()) {
@@ -363,7 +363,7 @@ std::shared_ptr<const Measurement> run_program(const BuildResult& build, const R
   // Deterministic outcomes are remembered; crashes are not. When another
   // thread measured the same program meanwhile, its object stays.
   std::shared_ptr<const Measurement> result = m;
-  if (ok || error == "wrong_output" || error == "no_cuda_device") {
+  if (o.use_run_cache && (ok || error == "wrong_output" || error == "no_cuda_device")) {
     std::lock_guard<std::mutex> lock(cache_mutex());
     result = run_table().try_emplace(key.str(), m).first->second;
   }

@@ -80,6 +80,9 @@ struct RunOptions {
   bool check_only = false;
   /// Where the reference result is cached; empty: computed each run.
   std::filesystem::path reference_file;
+  /// false: run the program again, neither reading nor filling the run
+  /// cache (a fresh timing of a schedule measured before).
+  bool use_run_cache = true;
 };
 
 /// The measured result of one run.
@@ -90,7 +93,8 @@ struct Measurement {
 
 /// Runs a built program, or returns the cached result: the same object for
 /// the same build and options (a schedule met again, or another schedule
-/// that generates the same program), never for another. Throws SessionError
+/// that generates the same program), never for another; with
+/// `use_run_cache` false it always runs, and remembers nothing. Throws SessionError
 /// with a clear message when the output is wrong ("schedule produced wrong
 /// output: max abs error X at index I ..."), when no CUDA device is present
 /// ("no CUDA device found (cudaGetDeviceCount: ...); use the cpu backend

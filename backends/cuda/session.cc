@@ -84,11 +84,23 @@ Target choose_target(const LoopNestProgram& program, const Settings& settings) {
   return settings.target.value_or(Target::kCpu);
 }
 
-// Session parameters shared by both envs: the evaluator's settings. The
+// Session parameters shared by both envs: the evaluator's settings, and
+// loopnest.remeasure, which times `schedule` again and answers its GFLOP/s
+// (a fresh timing, for searches that must tell gains from noise). The
 // backend is fixed per episode; `backend_hint` says how to choose it.
 std::optional<std::string> set_evaluator_parameter(Settings& settings, Evaluator& evaluator,
+                                                   const Schedule& schedule,
                                                    const std::string& key, const std::string& value,
                                                    const char* backend_hint) {
+  if (key == "loopnest.remeasure") {
+    if (!value.empty()) {
+      throw InvalidArgument("loopnest.remeasure takes an empty value, not '" + value + "'");
+    }
+    std::ostringstream out;
+    out.precision(17);
+    out << evaluator.remeasure(schedule);
+    return out.str();
+  }
   if (key == "backend") {
     throw InvalidArgument(std::string("the backend cannot change mid-episode; ") + backend_hint);
   }
@@ -190,21 +202,32 @@ BuildResult Evaluator::build(const Schedule& schedule) const {
   return build_program(program(schedule), target_, settings_.toolchain, fallback_dir_);
 }
 
-std::shared_ptr<const Measurement> Evaluator::measure(const Schedule& schedule) const {
+std::shared_ptr<const Measurement> Evaluator::run(const Schedule& schedule,
+                                                  bool use_run_cache) const {
   const BuildResult b = build(schedule);
   RunOptions o = settings_.run;
   o.check_only = false;
+  o.use_run_cache = use_run_cache;
   o.reference_file = reference_file(computation_, target_);
   return run_program(b, o);
 }
 
-double Evaluator::flops(const Schedule& schedule) const {
-  const auto m = measure(schedule);
-  if (!(m->seconds > 0)) {
+std::shared_ptr<const Measurement> Evaluator::measure(const Schedule& schedule) const {
+  return run(schedule, true);
+}
+
+double Evaluator::gflops(const Measurement& m) const {
+  if (!(m.seconds > 0)) {
     throw SessionError("the loop-nest program reported a non-positive time (" +
-                       std::to_string(m->seconds) + " s); cannot compute GFLOP/s");
+                       std::to_string(m.seconds) + " s); cannot compute GFLOP/s");
   }
-  return computation_.flop_count() / m->seconds / 1e9;
+  return computation_.flop_count() / m.seconds / 1e9;
+}
+
+double Evaluator::flops(const Schedule& schedule) const { return gflops(*run(schedule, true)); }
+
+double Evaluator::remeasure(const Schedule& schedule) const {
+  return gflops(*run(schedule, false));
 }
 
 void Evaluator::check(const Schedule& schedule) const {
@@ -470,7 +493,7 @@ std::optional<std::string> LoopNestSession::handle_session_parameter(const std::
                       "; primitive actions look like split_8@0");
   }
   return set_evaluator_parameter(
-      settings_, evaluator_, key, value,
+      settings_, evaluator_, schedule_, key, value,
       "pass it as a make option or in the benchmark URI (?backend=cpu|cuda)");
 }
 
@@ -662,7 +685,7 @@ std::unique_ptr<CompilationSession> LoopToolSession::fork() const {
 std::optional<std::string> LoopToolSession::handle_session_parameter(const std::string& key,
                                                                      const std::string& value) {
   return set_evaluator_parameter(
-      settings_, evaluator_, key, value,
+      settings_, evaluator_, schedule(), key, value,
       "choose a benchmark://loop_tool-cpu-v0/N or benchmark://loop_tool-cuda-v0/N");
 }
 

@@ -106,6 +106,11 @@ class Evaluator {
   BuildResult build(const Schedule& schedule) const;
   /// GFLOP/s of the schedule: flop_count / median seconds / 1e9.
   double flops(const Schedule& schedule) const;
+  /// GFLOP/s of the schedule timed again now: its program runs anew (the
+  /// build is reused, the output checked again) and the run cache is
+  /// neither read nor filled, so flops() and replayed rewards keep their
+  /// value. For searches that must tell a real gain from timing noise.
+  double remeasure(const Schedule& schedule) const;
   /// The full measurement (the program's report); the same object for a
   /// schedule measured before in this process (see run_program()).
   std::shared_ptr<const Measurement> measure(const Schedule& schedule) const;
@@ -114,6 +119,9 @@ class Evaluator {
   nlohmann::json ptxas_info(const Schedule& schedule) const;
 
  private:
+  std::shared_ptr<const Measurement> run(const Schedule& schedule, bool use_run_cache) const;
+  double gflops(const Measurement& m) const;
+
   Computation computation_;
   Target target_ = Target::kCpu;
   Settings settings_;

@@ -182,7 +182,43 @@ struct GreedySearchOptions {
   /// Called on the caller's thread after each candidate is tried on a fork,
   /// in the order tried.
   std::function<void(const ActionScore&)> on_try;
+  /// For rewards that are timings, which a lucky run can inflate: when set,
+  /// a round's candidates that earn more than min_improvement are judged,
+  /// best first, by confirm(env, candidate), where `candidate` is a fork of
+  /// `env` that took the action; the first one it accepts (true) is applied.
+  /// When it accepts none of the first `confirm_candidates`, the search ends
+  /// (the next round would rank the same candidates again). The first
+  /// candidate is always judged; later ones only before the time limit.
+  /// confirm_by_remeasuring() makes one for loopnest-v0 and loop_tool-v0.
+  std::function<bool(Env& current, Env& candidate)> confirm;
+  /// The most candidates of one round that confirm judges (>= 1).
+  int confirm_candidates = 3;
 };
+
+/// What confirm_by_remeasuring() measured for one candidate.
+struct Remeasured {
+  std::vector<double> current;    ///< the current state's fresh values
+  std::vector<double> candidate;  ///< the candidate's, taken alternately
+  double current_median = 0.0;
+  double candidate_median = 0.0;
+  bool accepted = false;
+};
+
+/// A GreedySearchOptions::confirm for noisy, higher-is-better measurements:
+/// sends session parameter `parameter` (value "") `rounds` times to each
+/// env, in the order current, candidate, candidate, current, current, ...
+/// (so a machine that slows down or speeds up steadily favours neither),
+/// reads each answer as a number, and accepts the candidate when its median
+/// exceeds the current state's median by more than `min_relative_gain`
+/// times the latter. loopnest-v0 and loop_tool-v0 answer
+/// "loopnest.remeasure" with the schedule's GFLOP/s timed afresh (the run
+/// cache bypassed). `on_result`, when set, sees each judgement. Throws
+/// InvalidArgument for rounds < 1 or a negative gain; the confirm throws
+/// InvalidArgument when an answer is not a number, and passes on the env's
+/// errors (LookupError for a parameter the env does not know).
+std::function<bool(Env& current, Env& candidate)> confirm_by_remeasuring(
+    std::string parameter = "loopnest.remeasure", int rounds = 3, double min_relative_gain = 0.02,
+    std::function<void(const Remeasured&)> on_result = nullptr);
 
 /// Greedy search: repeatedly tries every action on a fork of the current
 /// state (try_all_actions) and applies the best one to `env`, stopping when no

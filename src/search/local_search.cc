@@ -167,6 +167,10 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
   if (options.runtime_seconds < 0) {
     throw InvalidArgument("greedy_search: runtime_seconds must be >= 0 (0 = no limit)");
   }
+  if (options.confirm && options.confirm_candidates < 1) {
+    throw InvalidArgument("greedy_search: confirm_candidates must be >= 1, got " +
+                          std::to_string(options.confirm_candidates));
+  }
   LocalRun run(env);
   std::optional<Clock::time_point> deadline;
   if (options.runtime_seconds > 0) {
@@ -183,11 +187,28 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     order = next_round_order(scores, order.size());
     ++run.result.episodes;
     run.result.steps += scores.size();
-    if (scores.empty() || scores.front().failed ||
-        !(scores.front().reward > options.min_improvement)) {
-      break;
+    auto improves = [&](const ActionScore& s) {
+      return !s.failed && s.reward > options.min_improvement;
+    };
+    if (scores.empty() || !improves(scores.front())) break;
+    const ActionScore* chosen = &scores.front();
+    if (options.confirm) {
+      chosen = nullptr;
+      for (size_t i = 0; i < scores.size() && i < static_cast<size_t>(options.confirm_candidates) &&
+                         improves(scores[i]);
+           ++i) {
+        if (i > 0 && deadline && Clock::now() >= *deadline) break;
+        auto candidate = env.fork();
+        ++run.result.steps;
+        if (candidate->step(scores[i].action).info.failed()) continue;
+        if (options.confirm(env, *candidate)) {
+          chosen = &scores[i];
+          break;
+        }
+      }
+      if (!chosen) break;
     }
-    ActionScore best = scores.front();
+    ActionScore best = *chosen;
     bool go_on = run.apply(best) && complete;
     if (options.on_step) {
       std::optional<double> fraction;
@@ -199,6 +220,60 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     if (!go_on) break;
   }
   return run.finish();
+}
+
+std::function<bool(Env&, Env&)> confirm_by_remeasuring(
+    std::string parameter, int rounds, double min_relative_gain,
+    std::function<void(const Remeasured&)> on_result) {
+  if (rounds < 1) {
+    throw InvalidArgument("confirm_by_remeasuring: rounds must be >= 1, got " +
+                          std::to_string(rounds));
+  }
+  if (!(min_relative_gain >= 0)) {
+    throw InvalidArgument("confirm_by_remeasuring: min_relative_gain must be >= 0 (0.02 = 2%)");
+  }
+  return [parameter = std::move(parameter), rounds, min_relative_gain,
+          on_result = std::move(on_result)](Env& current, Env& candidate) {
+    auto measure = [&](Env& e, std::vector<double>& into) {
+      const std::string answer = e.send_session_parameter(parameter, "");
+      size_t used = 0;
+      double v = 0;
+      try {
+        v = std::stod(answer, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != answer.size() || !std::isfinite(v)) {
+        throw InvalidArgument("confirm_by_remeasuring: env " + e.env_id() +
+                              " answered session parameter '" + parameter + "' with '" + answer +
+                              "', not a number; it needs a parameter that measures the state "
+                              "afresh, such as loopnest-v0's loopnest.remeasure");
+      }
+      into.push_back(v);
+    };
+    Remeasured m;
+    for (int i = 0; i < rounds; ++i) {
+      // current, candidate, candidate, current, ...
+      if (i % 2 == 0) {
+        measure(current, m.current);
+        measure(candidate, m.candidate);
+      } else {
+        measure(candidate, m.candidate);
+        measure(current, m.current);
+      }
+    }
+    auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      const size_t n = v.size();
+      return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    };
+    m.current_median = median(m.current);
+    m.candidate_median = median(m.candidate);
+    m.accepted =
+        m.candidate_median > m.current_median + min_relative_gain * std::fabs(m.current_median);
+    if (on_result) on_result(m);
+    return m.accepted;
+  };
 }
 
 SearchResult hill_climb(Env& env, const HillClimbOptions& options) {

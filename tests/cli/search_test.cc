@@ -10,6 +10,7 @@
 #include <cmath>
 #include <thread>
 
+#include "cgym/errors.h"
 #include "cgym/search.h"
 #include "toy/toy_backend.h"
 
@@ -112,6 +113,106 @@ TEST(GreedySearch, HonoursTheStepLimit) {
   EXPECT_EQ(result.best_actions.size(), 2u);
   EXPECT_NEAR(result.best_reward, 0.6, 1e-9);  // 1 -> 2 -> 4
   EXPECT_EQ(env->observation("value").as<int64_t>(), 4);
+}
+
+// confirm sees the env unmoved and a fork that took the candidate, judges
+// the improving candidates best first, and the first it accepts is applied.
+TEST(GreedySearch, ConfirmJudgesCandidatesBestFirstAndAppliesTheFirstAccepted) {
+  auto env = toy_env();
+  std::vector<std::string> judged;
+  auto result = greedy_search(*env, {.steps = 1, .confirm = [&](Env& current, Env& candidate) {
+                                       EXPECT_EQ(&current, env.get());
+                                       EXPECT_TRUE(current.actions().empty());
+                                       EXPECT_EQ(current.observation("value").as<int64_t>(), 1);
+                                       EXPECT_EQ(candidate.actions().size(), 1u);
+                                       const std::string name =
+                                           candidate.action_space().action_name(
+                                               candidate.actions().back());
+                                       judged.push_back(name);
+                                       return name == "double";
+                                     }});
+  // inc and double tie at 0.2 (inc first, the lower index); inc is refused.
+  EXPECT_EQ(judged, (std::vector<std::string>{"inc", "double"}));
+  EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"double"}));
+  EXPECT_EQ(env->observation("value").as<int64_t>(), 2);
+  EXPECT_EQ(result.steps, 8u + 2u + 1u);  // the round, two judged forks, the step
+}
+
+TEST(GreedySearch, ConfirmThatRefusesEndsTheSearchAfterConfirmCandidates) {
+  auto env = toy_env();
+  int calls = 0;
+  auto result = greedy_search(*env, {.confirm =
+                                         [&](Env&, Env&) {
+                                           ++calls;
+                                           return false;
+                                         },
+                                     .confirm_candidates = 1});
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(result.best_actions.empty());
+  EXPECT_TRUE(env->actions().empty());
+  // Only improving candidates are judged: from value 1 that is inc and double.
+  calls = 0;
+  greedy_search(*env, {.confirm =
+                           [&](Env&, Env&) {
+                             ++calls;
+                             return false;
+                           },
+                       .confirm_candidates = 5});
+  EXPECT_EQ(calls, 2);
+}
+
+// confirm_by_remeasuring on the toy's "toy.value", which answers the
+// counter: the answers, their order and the threshold are exact.
+TEST(ConfirmByRemeasuring, ComparesMediansOfAlternateMeasurements) {
+  std::vector<Remeasured> seen;
+  auto env = toy_env();
+  auto result = greedy_search(
+      *env, {.confirm = confirm_by_remeasuring("toy.value", 3, 0.0,
+                                               [&](const Remeasured& m) { seen.push_back(m); })});
+  // Every step of 1 -> 2 -> 4 -> 8 -> 9 -> 10 raises the value: all accepted.
+  EXPECT_EQ(result.best_action_names,
+            (std::vector<std::string>{"inc", "double", "double", "inc", "inc"}));
+  EXPECT_NEAR(result.best_reward, kBest, 1e-9);
+  ASSERT_EQ(seen.size(), 5u);
+  EXPECT_EQ(seen[0].current, (std::vector<double>{1, 1, 1}));
+  EXPECT_EQ(seen[0].candidate, (std::vector<double>{2, 2, 2}));
+  EXPECT_EQ(seen[3].current_median, 8.0);
+  EXPECT_EQ(seen[3].candidate_median, 9.0);
+  EXPECT_TRUE(seen[3].accepted);
+
+  // A gain of 100% needs more than 2 from 1: inc and double (2) are refused.
+  seen.clear();
+  auto strict = toy_env();
+  result = greedy_search(
+      *strict, {.confirm = confirm_by_remeasuring("toy.value", 1, 1.0,
+                                                  [&](const Remeasured& m) { seen.push_back(m); })});
+  EXPECT_TRUE(result.best_actions.empty());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_FALSE(seen[0].accepted);
+  EXPECT_EQ(seen[0].candidate_median, 2.0);
+}
+
+TEST(ConfirmByRemeasuring, BadOptionsAndAnswersAreClearErrors) {
+  EXPECT_THROW(confirm_by_remeasuring("toy.value", 0), InvalidArgument);
+  EXPECT_THROW(confirm_by_remeasuring("toy.value", 3, -0.1), InvalidArgument);
+  auto env = toy_env();
+  EXPECT_THROW(greedy_search(*env, {.confirm = confirm_by_remeasuring("toy.value"),
+                                    .confirm_candidates = 0}),
+               InvalidArgument);
+  try {
+    greedy_search(*env, {.confirm = confirm_by_remeasuring("toy.nope")});
+    FAIL() << "expected LookupError";
+  } catch (const LookupError& e) {
+    EXPECT_NE(std::string(e.what()).find("toy.nope"), std::string::npos) << e.what();
+  }
+  try {
+    greedy_search(*env, {.confirm = confirm_by_remeasuring("toy.word")});
+    FAIL() << "expected InvalidArgument";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("'seven', not a number"), std::string::npos) << e.what();
+  }
+  // Nothing was applied by the searches that failed.
+  EXPECT_TRUE(env->actions().empty());
 }
 
 TEST(HillClimb, KeepsOnlyImprovingActions) {

@@ -4,6 +4,9 @@
 // itself; no timing is asserted.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -220,6 +223,77 @@ TEST_F(LoopNestSearch, GreedyStopsInsideARoundAtItsTimeLimit) {
   EXPECT_LT(result.steps, static_cast<uint64_t>(env->action_space().size()));
   EXPECT_LE(result.best_action_names.size(), 1u);
   EXPECT_EQ(env->actions().size(), result.best_action_names.size());
+}
+
+// loopnest.remeasure runs the schedule's program again, output check
+// included, and neither reads nor fills the run cache: flops, and so the
+// rewards, keep the value measured first.
+TEST_F(LoopNestSearch, RemeasureRunsTheProgramAgainAndLeavesTheRunCacheAlone) {
+  auto env = make("loopnest-v0", fast());
+  env->reset({.benchmark = "benchmark://loopnest-v0/matmul?m=23&n=17&k=11&backend=cpu"});
+  const double first = env->observation("flops").as<double>();
+  EXPECT_GT(std::stod(env->send_session_parameter("loopnest.remeasure", "")), 0.0);
+  EXPECT_EQ(env->observation("flops").as<double>(), first);
+  // The reference the programs check against, made wrong on disk: a fresh
+  // run fails its check, so it did run; the cached measurement stands.
+  const auto c = Computation::make(Kind::kMatmul, {{"m", 23}, {"n", 17}, {"k", 11}});
+  const auto ref = reference_file(c, Target::kCpu);
+  ASSERT_TRUE(std::filesystem::exists(ref)) << ref;
+  {
+    std::fstream f(ref, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(16);  // past "LNVREF01" and the element count
+    const float wrong = 1000.0f;
+    for (int i = 0; i < 23 * 17; ++i) f.write(reinterpret_cast<const char*>(&wrong), sizeof wrong);
+    ASSERT_TRUE(f.good());
+  }
+  try {
+    env->send_session_parameter("loopnest.remeasure", "");
+    FAIL() << "expected SessionError";
+  } catch (const SessionError& e) {
+    EXPECT_NE(std::string(e.what()).find("wrong output"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(env->observation("flops").as<double>(), first);
+  EXPECT_EQ(env->fork()->observation("flops").as<double>(), first);
+  std::filesystem::remove(ref);  // the next program computes it again
+  EXPECT_GT(std::stod(env->send_session_parameter("loopnest.remeasure", "")), 0.0);
+  EXPECT_THROW(env->send_session_parameter("loopnest.remeasure", "3"), InvalidArgument);
+
+  MakeOptions tool_options = fast();
+  tool_options.action_space = "simple";
+  auto tool = make("loop_tool-v0", tool_options);
+  tool->reset({.benchmark = "loop_tool-cpu-v0/1000"});
+  EXPECT_GT(std::stod(tool->send_session_parameter("loopnest.remeasure", "")), 0.0);
+}
+
+// A greedy search that confirms each step by timing it again still returns
+// a schedule that passes the reference check (no timing is asserted).
+TEST_F(LoopNestSearch, GreedyWithRemeasuringConfirmReturnsACheckedSchedule) {
+  const std::string uri = "benchmark://loopnest-v0/matmul?m=40&n=36&k=28&backend=cpu";
+  auto env = make("loopnest-v0", fast("flops"));
+  env->reset({.benchmark = uri});
+  std::vector<Remeasured> seen;
+  const auto result = greedy_search(
+      *env, {.steps = 2,
+             .confirm = confirm_by_remeasuring("loopnest.remeasure", 3, 0.0,
+                                               [&](const Remeasured& m) { seen.push_back(m); })});
+  ASSERT_FALSE(seen.empty());
+  for (const auto& m : seen) {
+    ASSERT_EQ(m.current.size(), 3u);
+    ASSERT_EQ(m.candidate.size(), 3u);
+    for (double v : m.current) EXPECT_GT(v, 0.0);
+    for (double v : m.candidate) EXPECT_GT(v, 0.0);
+    EXPECT_EQ(m.accepted, m.candidate_median > m.current_median);
+  }
+  // Every applied step was accepted by a judgement.
+  const auto accepted = std::count_if(seen.begin(), seen.end(),
+                                      [](const Remeasured& m) { return m.accepted; });
+  EXPECT_EQ(static_cast<size_t>(accepted), result.best_actions.size());
+  auto replay = make("loopnest-v0", fast());
+  replay->reset({.benchmark = uri});
+  for (const auto& n : result.best_action_names) {
+    ASSERT_FALSE(replay->step(replay->action_space().index(n)).info.failed()) << n;
+  }
+  EXPECT_TRUE(replay->validate().okay());
 }
 
 // The measurement cache: one object per program and options. A schedule met

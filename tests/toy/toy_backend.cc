@@ -202,6 +202,8 @@ class ToySession : public CompilationSession {
       value_ = std::stoll(value);
       return std::to_string(value_);
     }
+    if (key == "toy.value") return std::to_string(value_);  // reads, changes nothing
+    if (key == "toy.word") return "seven";                  // a reply that is not a number
     return std::nullopt;
   }
 
