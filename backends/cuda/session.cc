@@ -89,8 +89,8 @@ Target choose_target(const LoopNestProgram& program, const Settings& settings) {
 // (a fresh timing, for searches that must tell gains from noise). The
 // backend is fixed per episode; `backend_hint` says how to choose it.
 std::optional<std::string> set_evaluator_parameter(Settings& settings, Evaluator& evaluator,
-                                                   const Schedule& schedule,
-                                                   const std::string& key, const std::string& value,
+                                                   const Schedule& schedule, const std::string& key,
+                                                   const std::string& value,
                                                    const char* backend_hint) {
   if (key == "loopnest.remeasure") {
     if (!value.empty()) {

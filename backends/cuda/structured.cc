@@ -24,6 +24,8 @@ constexpr int64_t kTileRows[] = {4, 8, 16, 32};
 constexpr int64_t kTileCols[] = {8, 16, 32};
 // The square blocks offered.
 constexpr int64_t kBlocks[] = {4, 8, 16, 32};
+// The cache tiles offered: reduction iterations per block.
+constexpr int64_t kCacheTiles[] = {32, 64, 128, 256};
 
 int split_edit(int64_t factor) {
   int e = 0;
@@ -54,6 +56,10 @@ class Expansion {
   size_t sink(size_t pos, size_t to) {
     while (pos < to && edit(kSwap, pos)) ++pos;
     return pos;
+  }
+  // Moves the loop at `pos` up to `to` (< pos) by swaps.
+  void raise(size_t pos, size_t to) {
+    while (pos > to && edit(kSwap, pos - 1)) --pos;
   }
   const Schedule& schedule() const { return s_; }
   std::vector<PrimitiveEdit> result() const {
@@ -127,6 +133,28 @@ std::vector<PrimitiveEdit> vectorize_inner(const Computation& c, Target t, const
   return x.result();
 }
 
+// Splits the longest reduction loop (the outermost of equals) so that its
+// inner part runs `block` iterations (split_32, then the outer half split
+// again for more), and moves the outer part outermost: every parallel
+// region then works on one block of the reduction, whose slice of the
+// inputs stays in cache while the spatial loops sweep it. CPU only.
+std::vector<PrimitiveEdit> cache_tile(int64_t block, const Computation& c, Target t,
+                                      const Schedule& s) {
+  if (t != Target::kCpu) return {};
+  size_t pr = s.size();
+  for (size_t p = 0; p < s.size(); ++p) {
+    if (!is_spatial(c, s, p) && (pr == s.size() || s.loops()[p].extent > s.loops()[pr].extent)) {
+      pr = p;
+    }
+  }
+  if (pr == s.size() || s.loops()[pr].extent <= block) return {};
+  Expansion x(c, t, s);
+  x.edit(split_edit(32), pr);
+  if (block > 32) x.edit(split_edit(block / 32), pr);
+  x.raise(pr, 0);
+  return x.result();
+}
+
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& primitive_edits() {
@@ -193,6 +221,12 @@ const std::vector<std::pair<std::string, std::string>>& structured_actions() {
     }
     l.emplace_back("vectorize_inner",
                    "move the output's unit-stride loop innermost and vectorise it (CPU only)");
+    for (int64_t b : kCacheTiles) {
+      l.emplace_back("cachetile_" + std::to_string(b),
+                     "cache tile: split the longest reduction loop into blocks of " +
+                         std::to_string(b) +
+                         " iterations and move the loop over the blocks outermost (CPU only)");
+    }
     return l;
   }();
   return list;
@@ -211,6 +245,9 @@ std::vector<PrimitiveEdit> expand_structured(size_t index, const Computation& co
     return tile_pair(b, b, true, computation, target, schedule);
   }
   if (index == blocks) return vectorize_inner(computation, target, schedule);
+  if (index - blocks - 1 < std::size(kCacheTiles)) {
+    return cache_tile(kCacheTiles[index - blocks - 1], computation, target, schedule);
+  }
   throw InvalidArgument("loopnest: structured action " + std::to_string(index) +
                         " is out of range; valid: 0.." +
                         std::to_string(structured_actions().size() - 1));

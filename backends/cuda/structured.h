@@ -25,6 +25,14 @@
 //   vectorize_inner  Moves the loop of the output's unit-stride dimension
 //                 (its innermost level) to the innermost position and
 //                 vectorises it (cpu only).
+//   cachetile_K (K in 32, 64, 128, 256)  A cache tile. Splits the longest
+//                 reduction loop r (the outermost of equals; it must be
+//                 longer than K) so that its inner part runs K iterations
+//                 (split_32, and for K > 32 the outer half split again by
+//                 K/32), and moves the outer part r.0 outermost (cpu only).
+//                 For a register-tiled matmul i.0 j.0 k i.1 j.1 this is
+//                 k.0 i.0 j.0 k.1 [k.2] i.1 j.1: each block of k's slices
+//                 of A and B stays in cache while i.0 and j.0 sweep them.
 //
 // A structured action that does not apply (a loop too short to split, a
 // position past the tenth loop, nothing to change) has no effect.

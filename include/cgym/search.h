@@ -175,7 +175,8 @@ struct GreedySearchOptions {
   /// has tried (if that earns more than min_improvement), and the search
   /// ends. So the search overruns the limit by at most one step's time.
   double runtime_seconds = 0.0;
-  /// An action must earn more than this to be applied.
+  /// An action must earn more than this to be applied (unless `confirm`
+  /// is set, which then decides).
   double min_improvement = 0.0;
   /// Called on the caller's thread after each applied action.
   std::function<void(const ActionScore&, const SearchProgress&)> on_step;
@@ -183,12 +184,15 @@ struct GreedySearchOptions {
   /// in the order tried.
   std::function<void(const ActionScore&)> on_try;
   /// For rewards that are timings, which a lucky run can inflate: when set,
-  /// a round's candidates that earn more than min_improvement are judged,
-  /// best first, by confirm(env, candidate), where `candidate` is a fork of
-  /// `env` that took the action; the first one it accepts (true) is applied.
-  /// When it accepts none of the first `confirm_candidates`, the search ends
-  /// (the next round would rank the same candidates again). The first
-  /// candidate is always judged; later ones only before the time limit.
+  /// confirm decides, and min_improvement is not used. A round's best
+  /// `confirm_candidates` candidates that did not fail are judged, best
+  /// first, by confirm(env, candidate), where `candidate` is a fork of `env`
+  /// that took the action, whatever their reward: a reward is measured
+  /// against the state's own first timing, which a lucky run may have
+  /// inflated, so a real gain can show as a loss. The first candidate it
+  /// accepts (true) is applied; when it accepts none, the search ends (the
+  /// next round would rank the same candidates again). The first candidate
+  /// is always judged, later ones only before the time limit.
   /// confirm_by_remeasuring() makes one for loopnest-v0 and loop_tool-v0.
   std::function<bool(Env& current, Env& candidate)> confirm;
   /// The most candidates of one round that confirm judges (>= 1).
@@ -217,12 +221,13 @@ struct Remeasured {
 /// InvalidArgument when an answer is not a number, and passes on the env's
 /// errors (LookupError for a parameter the env does not know).
 std::function<bool(Env& current, Env& candidate)> confirm_by_remeasuring(
-    std::string parameter = "loopnest.remeasure", int rounds = 3, double min_relative_gain = 0.02,
+    std::string parameter = "loopnest.remeasure", int rounds = 3, double min_relative_gain = 0.01,
     std::function<void(const Remeasured&)> on_result = nullptr);
 
 /// Greedy search: repeatedly tries every action on a fork of the current
 /// state (try_all_actions) and applies the best one to `env`, stopping when no
-/// action earns more than min_improvement or a limit is reached. `env` must
+/// action earns more than min_improvement (or `confirm` accepts none) or a
+/// limit is reached. `env` must
 /// be in an episode with a default reward space; it ends in the best state
 /// found. best_actions and best_reward count only the actions this call
 /// applied (from a freshly reset env, that is the whole episode);

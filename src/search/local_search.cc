@@ -187,15 +187,17 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     order = next_round_order(scores, order.size());
     ++run.result.episodes;
     run.result.steps += scores.size();
-    auto improves = [&](const ActionScore& s) {
-      return !s.failed && s.reward > options.min_improvement;
+    // With confirm, confirm decides; without, the reward must beat
+    // min_improvement. (Failures sort last.)
+    auto eligible = [&](const ActionScore& s) {
+      return !s.failed && (options.confirm || s.reward > options.min_improvement);
     };
-    if (scores.empty() || !improves(scores.front())) break;
+    if (scores.empty() || !eligible(scores.front())) break;
     const ActionScore* chosen = &scores.front();
     if (options.confirm) {
       chosen = nullptr;
       for (size_t i = 0; i < scores.size() && i < static_cast<size_t>(options.confirm_candidates) &&
-                         improves(scores[i]);
+                         eligible(scores[i]);
            ++i) {
         if (i > 0 && deadline && Clock::now() >= *deadline) break;
         auto candidate = env.fork();
@@ -230,7 +232,7 @@ std::function<bool(Env&, Env&)> confirm_by_remeasuring(
                           std::to_string(rounds));
   }
   if (!(min_relative_gain >= 0)) {
-    throw InvalidArgument("confirm_by_remeasuring: min_relative_gain must be >= 0 (0.02 = 2%)");
+    throw InvalidArgument("confirm_by_remeasuring: min_relative_gain must be >= 0 (0.01 = 1%)");
   }
   return [parameter = std::move(parameter), rounds, min_relative_gain,
           on_result = std::move(on_result)](Env& current, Env& candidate) {

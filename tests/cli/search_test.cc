@@ -120,17 +120,17 @@ TEST(GreedySearch, HonoursTheStepLimit) {
 TEST(GreedySearch, ConfirmJudgesCandidatesBestFirstAndAppliesTheFirstAccepted) {
   auto env = toy_env();
   std::vector<std::string> judged;
-  auto result = greedy_search(*env, {.steps = 1, .confirm = [&](Env& current, Env& candidate) {
-                                       EXPECT_EQ(&current, env.get());
-                                       EXPECT_TRUE(current.actions().empty());
-                                       EXPECT_EQ(current.observation("value").as<int64_t>(), 1);
-                                       EXPECT_EQ(candidate.actions().size(), 1u);
-                                       const std::string name =
-                                           candidate.action_space().action_name(
-                                               candidate.actions().back());
-                                       judged.push_back(name);
-                                       return name == "double";
-                                     }});
+  auto result =
+      greedy_search(*env, {.steps = 1, .confirm = [&](Env& current, Env& candidate) {
+                             EXPECT_EQ(&current, env.get());
+                             EXPECT_TRUE(current.actions().empty());
+                             EXPECT_EQ(current.observation("value").as<int64_t>(), 1);
+                             EXPECT_EQ(candidate.actions().size(), 1u);
+                             const std::string name =
+                                 candidate.action_space().action_name(candidate.actions().back());
+                             judged.push_back(name);
+                             return name == "double";
+                           }});
   // inc and double tie at 0.2 (inc first, the lower index); inc is refused.
   EXPECT_EQ(judged, (std::vector<std::string>{"inc", "double"}));
   EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"double"}));
@@ -150,15 +150,20 @@ TEST(GreedySearch, ConfirmThatRefusesEndsTheSearchAfterConfirmCandidates) {
   EXPECT_EQ(calls, 1);
   EXPECT_TRUE(result.best_actions.empty());
   EXPECT_TRUE(env->actions().empty());
-  // Only improving candidates are judged: from value 1 that is inc and double.
-  calls = 0;
-  greedy_search(*env, {.confirm =
-                           [&](Env&, Env&) {
-                             ++calls;
-                             return false;
-                           },
-                       .confirm_candidates = 5});
-  EXPECT_EQ(calls, 2);
+  // Whatever their reward, but never a failed one: from value 1 (8 actions,
+  // crash fails) at most 7.
+  std::vector<double> rewards;
+  greedy_search(*env,
+                {.confirm =
+                     [&](Env& current, Env& candidate) {
+                       rewards.push_back(candidate.episode_reward() - current.episode_reward());
+                       return false;
+                     },
+                 .confirm_candidates = 20});
+  ASSERT_EQ(rewards.size(), 7u);
+  EXPECT_TRUE(std::is_sorted(rewards.rbegin(), rewards.rend()));
+  EXPECT_GT(rewards.front(), 0.0);
+  EXPECT_LT(rewards.back(), 0.0);
 }
 
 // confirm_by_remeasuring on the toy's "toy.value", which answers the
@@ -167,8 +172,10 @@ TEST(ConfirmByRemeasuring, ComparesMediansOfAlternateMeasurements) {
   std::vector<Remeasured> seen;
   auto env = toy_env();
   auto result = greedy_search(
-      *env, {.confirm = confirm_by_remeasuring("toy.value", 3, 0.0,
-                                               [&](const Remeasured& m) { seen.push_back(m); })});
+      *env,
+      {.steps = 5, .confirm = confirm_by_remeasuring("toy.value", 3, 0.0, [&](const Remeasured& m) {
+                     seen.push_back(m);
+                   })});
   // Every step of 1 -> 2 -> 4 -> 8 -> 9 -> 10 raises the value: all accepted.
   EXPECT_EQ(result.best_action_names,
             (std::vector<std::string>{"inc", "double", "double", "inc", "inc"}));
@@ -180,24 +187,26 @@ TEST(ConfirmByRemeasuring, ComparesMediansOfAlternateMeasurements) {
   EXPECT_EQ(seen[3].candidate_median, 9.0);
   EXPECT_TRUE(seen[3].accepted);
 
-  // A gain of 100% needs more than 2 from 1: inc and double (2) are refused.
+  // A gain of 100% needs more than 2 from 1: inc and double (2), then noop
+  // (1), are refused.
   seen.clear();
   auto strict = toy_env();
   result = greedy_search(
-      *strict, {.confirm = confirm_by_remeasuring("toy.value", 1, 1.0,
-                                                  [&](const Remeasured& m) { seen.push_back(m); })});
+      *strict, {.confirm = confirm_by_remeasuring(
+                    "toy.value", 1, 1.0, [&](const Remeasured& m) { seen.push_back(m); })});
   EXPECT_TRUE(result.best_actions.empty());
-  ASSERT_EQ(seen.size(), 2u);
+  ASSERT_EQ(seen.size(), 3u);
   EXPECT_FALSE(seen[0].accepted);
   EXPECT_EQ(seen[0].candidate_median, 2.0);
+  EXPECT_EQ(seen[2].candidate_median, 1.0);
 }
 
 TEST(ConfirmByRemeasuring, BadOptionsAndAnswersAreClearErrors) {
   EXPECT_THROW(confirm_by_remeasuring("toy.value", 0), InvalidArgument);
   EXPECT_THROW(confirm_by_remeasuring("toy.value", 3, -0.1), InvalidArgument);
   auto env = toy_env();
-  EXPECT_THROW(greedy_search(*env, {.confirm = confirm_by_remeasuring("toy.value"),
-                                    .confirm_candidates = 0}),
+  EXPECT_THROW(greedy_search(
+                   *env, {.confirm = confirm_by_remeasuring("toy.value"), .confirm_candidates = 0}),
                InvalidArgument);
   try {
     greedy_search(*env, {.confirm = confirm_by_remeasuring("toy.nope")});

@@ -144,6 +144,36 @@ TEST_F(LoopNestSearch, StructuredActionsBuildTheDocumentedNests) {
             " for i in 64 [vectorize]  <- cursor\n"
             "  B[j,i] = A[i,j]\n");
 
+  // cachetile_64 splits k (300: a tail) into blocks of 2 x 32 and moves the
+  // loop over the blocks outermost; the parallel loop keeps its mark.
+  env->reset({.benchmark = "benchmark://loopnest-v0/matmul?m=64&n=64&k=300&backend=cpu"});
+  env->step(env->action_space().index("toggle_parallel@0"));
+  EXPECT_EQ(env->send_session_parameter("loopnest.expand", "cachetile_64"),
+            "split_32@2 split_2@2 swap_down@1 swap_down@0");
+  env->step(env->action_space().index("cachetile_64"));
+  EXPECT_EQ(env->observation("loop_tree").as<std::string>(),
+            "matmul m=64 n=64 k=300 (cpu)\n"
+            "for k.0 in 5 (reduce)\n"
+            " for i in 64 [parallel]  <- cursor\n"
+            "  for j in 64\n"
+            "   for k.1 in 2 (reduce)\n"
+            "    for k.2 in 32 (reduce) (while 64*k.0 + 32*k.1 + k.2 < 300)\n"
+            "     C[i,j] += A[i,k] * B[k,j]\n");
+  EXPECT_TRUE(env->validate().okay());
+  // Its inner loops now run at most 32: no reduction loop is longer than a block.
+  EXPECT_TRUE(env->step(env->action_space().index("cachetile_32")).info.action_had_no_effect);
+  // Too short a reduction, no reduction, or cuda: no effect.
+  EXPECT_EQ(env->send_session_parameter("loopnest.expand", "cachetile_256"), "");
+  env->reset({.benchmark = "benchmark://loopnest-v0/transpose?m=64&n=48&backend=cpu"});
+  EXPECT_EQ(env->send_session_parameter("loopnest.expand", "cachetile_32"), "");
+  const auto k300 = Computation::make(Kind::kMatmul, {{"m", 64}, {"n", 64}, {"k", 300}});
+  const size_t cachetile_32 = structured_actions().size() - 4;
+  ASSERT_EQ(structured_actions()[cachetile_32].first, "cachetile_32");
+  EXPECT_TRUE(
+      expand_structured(cachetile_32, k300, Target::kCuda, initial_schedule(k300, Target::kCuda))
+          .empty());
+  EXPECT_FALSE(expand_structured(cachetile_32, k300, Target::kCpu, Schedule::naive(k300)).empty());
+
   // On cuda (IR only: no nvcc needed) the tile is sequential in each GPU
   // thread and unrolled, never vectorised.
   const auto c = Computation::make(Kind::kMatmul, {{"m", 64}, {"n", 64}, {"k", 64}});
@@ -176,7 +206,7 @@ TEST_F(LoopNestSearch, BadExpandRequestsAreClearErrors) {
                InvalidArgument);
   // Out of range of the direct space, structured actions included.
   const int n = env->action_space().size();
-  EXPECT_EQ(env->action_space().action_name(n - 1), "vectorize_inner");
+  EXPECT_EQ(env->action_space().action_name(n - 1), "cachetile_256");
   EXPECT_THROW(env->step(n), InvalidArgument);
 }
 
@@ -285,8 +315,8 @@ TEST_F(LoopNestSearch, GreedyWithRemeasuringConfirmReturnsACheckedSchedule) {
     EXPECT_EQ(m.accepted, m.candidate_median > m.current_median);
   }
   // Every applied step was accepted by a judgement.
-  const auto accepted = std::count_if(seen.begin(), seen.end(),
-                                      [](const Remeasured& m) { return m.accepted; });
+  const auto accepted =
+      std::count_if(seen.begin(), seen.end(), [](const Remeasured& m) { return m.accepted; });
   EXPECT_EQ(static_cast<size_t>(accepted), result.best_actions.size());
   auto replay = make("loopnest-v0", fast());
   replay->reset({.benchmark = uri});
