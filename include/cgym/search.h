@@ -185,14 +185,17 @@ struct GreedySearchOptions {
   std::function<void(const ActionScore&)> on_try;
   /// For rewards that are timings, which a lucky run can inflate: when set,
   /// confirm decides, and min_improvement is not used. A round's best
-  /// `confirm_candidates` candidates that did not fail are judged, best
+  /// `confirm_candidates` candidates that changed something (not failed,
+  /// not without effect, a reward other than exactly 0) are judged, best
   /// first, by confirm(env, candidate), where `candidate` is a fork of `env`
   /// that took the action, whatever their reward: a reward is measured
   /// against the state's own first timing, which a lucky run may have
   /// inflated, so a real gain can show as a loss. The first candidate it
   /// accepts (true) is applied; when it accepts none, the search ends (the
   /// next round would rank the same candidates again). The first candidate
-  /// is always judged, later ones only before the time limit.
+  /// is always judged, later ones only before the time limit. A confirm
+  /// that noise can sway may keep accepting steps of no real worth: give
+  /// such a search a time or step limit.
   /// confirm_by_remeasuring() makes one for loopnest-v0 and loop_tool-v0.
   std::function<bool(Env& current, Env& candidate)> confirm;
   /// The most candidates of one round that confirm judges (>= 1).
@@ -203,9 +206,9 @@ struct GreedySearchOptions {
 struct Remeasured {
   std::vector<double> current;    ///< the current state's fresh values
   std::vector<double> candidate;  ///< the candidate's, taken alternately
-  double current_median = 0.0;
-  double candidate_median = 0.0;
-  bool accepted = false;
+  double current_median = 0.0;    ///< the median of `current`
+  double candidate_median = 0.0;  ///< the median of `candidate`
+  bool accepted = false;          ///< the candidate's median gained enough
 };
 
 /// A GreedySearchOptions::confirm for noisy, higher-is-better measurements:

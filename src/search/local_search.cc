@@ -187,19 +187,25 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     order = next_round_order(scores, order.size());
     ++run.result.episodes;
     run.result.steps += scores.size();
-    // With confirm, confirm decides; without, the reward must beat
+    // With confirm, confirm decides, but a candidate that changed nothing
+    // (no effect, or exactly the state's reward: for a timed reward, the
+    // same program) is no step; without, the reward must beat
     // min_improvement. (Failures sort last.)
     auto eligible = [&](const ActionScore& s) {
-      return !s.failed && (options.confirm || s.reward > options.min_improvement);
+      if (s.failed) return false;
+      if (options.confirm) return !s.had_no_effect && s.reward != 0.0;
+      return s.reward > options.min_improvement;
     };
-    if (scores.empty() || !eligible(scores.front())) break;
+    if (scores.empty() || (!options.confirm && !eligible(scores.front()))) break;
     const ActionScore* chosen = &scores.front();
     if (options.confirm) {
       chosen = nullptr;
-      for (size_t i = 0; i < scores.size() && i < static_cast<size_t>(options.confirm_candidates) &&
-                         eligible(scores[i]);
-           ++i) {
-        if (i > 0 && deadline && Clock::now() >= *deadline) break;
+      size_t judged = 0;
+      for (size_t i = 0;
+           i < scores.size() && judged < static_cast<size_t>(options.confirm_candidates); ++i) {
+        if (!eligible(scores[i])) continue;
+        if (judged > 0 && deadline && Clock::now() >= *deadline) break;
+        ++judged;
         auto candidate = env.fork();
         ++run.result.steps;
         if (candidate->step(scores[i].action).info.failed()) continue;
