@@ -19,13 +19,17 @@
 //                  [--greedy-seconds S] [--long-seconds S]
 //                  [--bandwidth-seconds S] [--threads N]
 //                  [--only matmul|bandwidth] [--compare-unconfirmed]
+//                  [--long-branches B] [--compare-unbranched]
 //                  [--quick] [--json FILE]
 //   loopnest_bench --measure "ACTION ..." [--size N] [--threads N] ...
 // --threads N (cpu) runs the generated programs, OpenBLAS and the copy on N
 // threads (default: all cores). --long-seconds (default 300, 0 skips) is the
 // budget of the long greedy search. The greedy searches confirm each step
 // by timing it again (confirm_by_remeasuring); --compare-unconfirmed adds
-// the long search without that, as a baseline in the same run. --measure
+// the long search without that, as a baseline in the same run. The long
+// search branches from its B best first steps (--long-branches, default 3;
+// GreedySearchOptions::branches); --compare-unconfirmed's search and
+// --compare-unbranched's (confirmed, one branch) are its baselines. --measure
 // only measures one schedule of matmul N^3 (direct-space action names, as
 // the bench prints them) the way the bench measures its results.
 #include <algorithm>
@@ -73,6 +77,8 @@ struct Args {
   int threads = 0;   // 0 = all cores
   std::string only;  // "", "matmul" or "bandwidth"
   bool compare_unconfirmed = false;
+  bool compare_unbranched = false;
+  int long_branches = 3;
   std::string measure;  // --measure: only this schedule
   std::string json;
 };
@@ -82,7 +88,8 @@ struct Args {
       stderr,
       "loopnest_bench: %s\nusage: loopnest_bench [--backend cpu|cuda] [--size N] "
       "[--random-seconds S] [--greedy-seconds S] [--long-seconds S] [--bandwidth-seconds S] "
-      "[--threads N] [--only matmul|bandwidth] [--compare-unconfirmed] [--quick] "
+      "[--threads N] [--only matmul|bandwidth] [--compare-unconfirmed] [--long-branches B] "
+      "[--compare-unbranched] [--quick] "
       "[--json FILE] [--measure \"ACTION ...\"]\n",
       why);
   std::exit(2);
@@ -125,6 +132,11 @@ Args parse(int argc, char** argv) {
       a.measure = value();
     } else if (s == "--compare-unconfirmed") {
       a.compare_unconfirmed = true;
+    } else if (s == "--compare-unbranched") {
+      a.compare_unbranched = true;
+    } else if (s == "--long-branches") {
+      a.long_branches = std::atoi(value().c_str());
+      if (a.long_branches < 1) usage("--long-branches must be >= 1");
     } else if (s == "--json") {
       a.json = value();
     } else {
@@ -389,8 +401,11 @@ Found run_random(const Args& a, const std::string& uri, double seconds, uint64_t
 // is taken only when the candidate's median beats the state's by more than
 // 1%: the quick timings that rank a round are single runs, and on this
 // shared machine the best of 60 of them is often a lucky one.
+// With branches > 1, it runs from that many first steps
+// (GreedySearchOptions::branches), and the branches are compared the same
+// way.
 Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, double seconds,
-                 bool confirm, const std::string& name = "greedy search") {
+                 bool confirm, const std::string& name = "greedy search", int branches = 1) {
   auto env = cgym::make("loopnest-v0", options);
   env->reset({.benchmark = uri});
   Found found{.name = name};
@@ -401,6 +416,7 @@ Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, doubl
                     s.name.c_str(), s.reward, p.best_reward);
         std::fflush(stdout);
       }};
+  greedy.branches = branches;
   if (confirm) {
     cgym::Remeasured last;
     auto judge = cgym::confirm_by_remeasuring("loopnest.remeasure", 3, 0.01,
@@ -409,7 +425,10 @@ Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, doubl
       const bool accepted = judge(current, candidate);
       ++found.judged;
       if (!accepted) ++found.refused;
-      std::printf("      timed again: %-22s %8.2f against %8.2f GFLOP/s now: %s\n",
+      // A step, or (branches) a whole branch against the best so far.
+      const bool step = candidate.actions().size() == current.actions().size() + 1;
+      std::printf("      timed again: %s%-22s %8.2f against %8.2f GFLOP/s now: %s\n",
+                  step ? "" : "branch ending in ",
                   candidate.action_space().action_name(candidate.actions().back()).c_str(),
                   last.candidate_median, last.current_median, accepted ? "taken" : "refused");
       std::fflush(stdout);
@@ -652,15 +671,26 @@ int main(int argc, char** argv) {
       const ColdCache cold;
       found.push_back(run_greedy(search_options(a), mm, a.greedy_seconds, true));
     }
-    for (const bool confirm : {true, false}) {
-      if (a.long_seconds <= 0 || (!confirm && !a.compare_unconfirmed)) continue;
+    // The long search (confirmed, branched), then its baselines: the same
+    // without confirmed steps (one branch, as before branches existed), and
+    // confirmed with one branch.
+    struct Long {
+      bool confirm;
+      int branches;
+      bool wanted;
+    };
+    for (const Long& l : {Long{true, a.long_branches, true}, Long{false, 1, a.compare_unconfirmed},
+                          Long{true, 1, a.compare_unbranched && a.long_branches > 1}}) {
+      if (a.long_seconds <= 0 || !l.wanted) continue;
       const ColdCache cold;
-      const std::string name = "greedy search, " +
-                               std::to_string(static_cast<int>(a.long_seconds)) + " s" +
-                               (confirm ? "" : ", unconfirmed");
+      std::string name =
+          "greedy search, " + std::to_string(static_cast<int>(a.long_seconds)) + " s";
+      if (!l.confirm) name += ", unconfirmed";
+      if (l.branches > 1) name += ", " + std::to_string(l.branches) + " branches";
       std::printf("%s...\n", name.c_str());
       std::fflush(stdout);
-      found.push_back(run_greedy(careful_search_options(a), mm, a.long_seconds, confirm, name));
+      found.push_back(
+          run_greedy(careful_search_options(a), mm, a.long_seconds, l.confirm, name, l.branches));
     }
     // Not a search result: what the code generator reaches with a schedule
     // written by hand, to separate the quality of the search from the

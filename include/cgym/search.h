@@ -200,6 +200,21 @@ struct GreedySearchOptions {
   std::function<bool(Env& current, Env& candidate)> confirm;
   /// The most candidates of one round that confirm judges (>= 1).
   int confirm_candidates = 3;
+  /// Greedy search from several first steps, against its myopia (a first
+  /// step that pays most alone can rule out a better combination: in
+  /// loopnest-v0, a 16x32 register tile beats an 8x32 one on its own, and
+  /// loses to it once a cache tile is added). With 1 (the default), plain
+  /// greedy. With B > 1, the first round's B best candidates (those it
+  /// could apply: see min_improvement and confirm; not judged by confirm)
+  /// each start a branch, a fork of `env` that took it and goes on by
+  /// greedy search (the steps limit counts the first step) until its share
+  /// of the time left: an equal share of what is left when it starts. The
+  /// branches are compared by their episode rewards (a later one must be
+  /// strictly better), or, with confirm, by confirm(best so far, branch);
+  /// with confirm the best must also be accepted by confirm(env, best), or
+  /// nothing is applied. The winner's actions are then applied to `env`, and
+  /// on_step sees them after the branches have run.
+  int branches = 1;
 };
 
 /// What confirm_by_remeasuring() measured for one candidate.

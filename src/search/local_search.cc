@@ -158,26 +158,28 @@ std::vector<ActionScore> try_all_actions(Env& env) {
   return score_actions(env, index_order(env), std::nullopt, complete, nullptr);
 }
 
-SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
-  check_searchable(env, "greedy_search");
-  if (options.steps < 0) {
-    throw InvalidArgument("greedy_search: steps must be >= 0 (0 = until no action improves), got " +
-                          std::to_string(options.steps));
-  }
-  if (options.runtime_seconds < 0) {
-    throw InvalidArgument("greedy_search: runtime_seconds must be >= 0 (0 = no limit)");
-  }
-  if (options.confirm && options.confirm_candidates < 1) {
-    throw InvalidArgument("greedy_search: confirm_candidates must be >= 1, got " +
-                          std::to_string(options.confirm_candidates));
-  }
-  LocalRun run(env);
-  std::optional<Clock::time_point> deadline;
-  if (options.runtime_seconds > 0) {
-    deadline = run.start + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(options.runtime_seconds));
-  }
-  std::vector<Action> order = index_order(env);
+namespace {
+
+// A candidate greedy search could apply: with confirm, one that changed
+// something (no effect, or exactly the state's reward, which for a timed
+// reward means the same program, is no step), for confirm to decide;
+// without, one that beats min_improvement. Never a failed one.
+bool eligible(const ActionScore& s, const GreedySearchOptions& options) {
+  if (s.failed) return false;
+  if (options.confirm) return !s.had_no_effect && s.reward != 0.0;
+  return s.reward > options.min_improvement;
+}
+
+std::optional<double> step_fraction(const LocalRun& run, const GreedySearchOptions& options) {
+  if (options.steps <= 0) return std::nullopt;
+  return static_cast<double>(run.result.best_actions.size()) / options.steps;
+}
+
+// The rounds of greedy search on run.env, the first in `order`, until a
+// limit is reached or no candidate is applied.
+void greedy_rounds(LocalRun& run, const GreedySearchOptions& options,
+                   std::optional<Clock::time_point> deadline, std::vector<Action> order) {
+  Env& env = run.env;
   while (options.steps == 0 || static_cast<int>(run.result.best_actions.size()) < options.steps) {
     if (deadline && Clock::now() >= *deadline) break;
     // A round cut short by the time limit still applies the best action it
@@ -187,23 +189,15 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     order = next_round_order(scores, order.size());
     ++run.result.episodes;
     run.result.steps += scores.size();
-    // With confirm, confirm decides, but a candidate that changed nothing
-    // (no effect, or exactly the state's reward: for a timed reward, the
-    // same program) is no step; without, the reward must beat
-    // min_improvement. (Failures sort last.)
-    auto eligible = [&](const ActionScore& s) {
-      if (s.failed) return false;
-      if (options.confirm) return !s.had_no_effect && s.reward != 0.0;
-      return s.reward > options.min_improvement;
-    };
-    if (scores.empty() || (!options.confirm && !eligible(scores.front()))) break;
+    // Failures sort last.
+    if (scores.empty() || (!options.confirm && !eligible(scores.front(), options))) break;
     const ActionScore* chosen = &scores.front();
     if (options.confirm) {
       chosen = nullptr;
       size_t judged = 0;
       for (size_t i = 0;
            i < scores.size() && judged < static_cast<size_t>(options.confirm_candidates); ++i) {
-        if (!eligible(scores[i])) continue;
+        if (!eligible(scores[i], options)) continue;
         if (judged > 0 && deadline && Clock::now() >= *deadline) break;
         ++judged;
         auto candidate = env.fork();
@@ -218,14 +212,107 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     }
     ActionScore best = *chosen;
     bool go_on = run.apply(best) && complete;
-    if (options.on_step) {
-      std::optional<double> fraction;
-      if (options.steps > 0) {
-        fraction = static_cast<double>(run.result.best_actions.size()) / options.steps;
-      }
-      options.on_step(best, run.progress(fraction));
-    }
+    if (options.on_step) options.on_step(best, run.progress(step_fraction(run, options)));
     if (!go_on) break;
+  }
+}
+
+// GreedySearchOptions::branches > 1: the first round on run.env, then a
+// greedy search from each of its best candidates on a fork, and the best
+// branch's actions applied to run.env.
+void greedy_branches(LocalRun& run, const GreedySearchOptions& options,
+                     std::optional<Clock::time_point> deadline) {
+  Env& env = run.env;
+  bool complete = true;
+  auto scores = score_actions(env, index_order(env), deadline, complete, options.on_try);
+  ++run.result.episodes;
+  run.result.steps += scores.size();
+  const std::vector<Action> order =
+      next_round_order(scores, static_cast<size_t>(env.action_space().size()));
+  std::vector<ActionScore> firsts;
+  for (const auto& s : scores) {
+    if (static_cast<int>(firsts.size()) < options.branches && eligible(s, options)) {
+      firsts.push_back(s);
+    }
+  }
+  // The rest of each branch: plain greedy, its steps reported at the end.
+  GreedySearchOptions rest = options;
+  rest.branches = 1;
+  rest.on_step = nullptr;
+  if (options.steps > 0) rest.steps = options.steps - 1;
+  EnvPtr best;
+  std::vector<ActionScore> best_steps;
+  double best_total = 0.0;
+  for (size_t i = 0; i < firsts.size(); ++i) {
+    if (i > 0 && deadline && Clock::now() >= *deadline) break;
+    auto fork = env.fork();
+    LocalRun branch(*fork);
+    ActionScore first = firsts[i];
+    const bool go_on = branch.apply(first);
+    run.result.steps += branch.result.steps;
+    if (branch.result.best_actions.empty()) continue;  // the step failed
+    if (go_on && (options.steps == 0 || options.steps > 1)) {
+      std::optional<Clock::time_point> share;
+      if (deadline) {
+        const auto left = *deadline - Clock::now();
+        share = Clock::now() + left / static_cast<int>(firsts.size() - i);
+      }
+      const uint64_t before = branch.result.steps;
+      greedy_rounds(branch, rest, share, order);
+      run.result.steps += branch.result.steps - before;
+      run.result.episodes += branch.result.episodes;
+    }
+    const bool better =
+        !best || (options.confirm ? options.confirm(*best, *fork) : branch.total > best_total);
+    if (better) {
+      best = std::move(fork);
+      best_total = branch.total;
+      best_steps.clear();
+      for (size_t k = 0; k < branch.result.best_actions.size(); ++k) {
+        ActionScore s;
+        s.action = branch.result.best_actions[k];
+        s.name = branch.result.best_action_names[k];
+        best_steps.push_back(std::move(s));
+      }
+    }
+  }
+  if (!best || (options.confirm && !options.confirm(env, *best))) return;
+  for (auto& s : best_steps) {
+    const bool go_on = run.apply(s);
+    if (options.on_step) options.on_step(s, run.progress(step_fraction(run, options)));
+    if (!go_on) break;
+  }
+}
+
+}  // namespace
+
+SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
+  check_searchable(env, "greedy_search");
+  if (options.steps < 0) {
+    throw InvalidArgument("greedy_search: steps must be >= 0 (0 = until no action improves), got " +
+                          std::to_string(options.steps));
+  }
+  if (options.runtime_seconds < 0) {
+    throw InvalidArgument("greedy_search: runtime_seconds must be >= 0 (0 = no limit)");
+  }
+  if (options.confirm && options.confirm_candidates < 1) {
+    throw InvalidArgument("greedy_search: confirm_candidates must be >= 1, got " +
+                          std::to_string(options.confirm_candidates));
+  }
+  if (options.branches < 1) {
+    throw InvalidArgument("greedy_search: branches must be >= 1 (1 = plain greedy), got " +
+                          std::to_string(options.branches));
+  }
+  LocalRun run(env);
+  std::optional<Clock::time_point> deadline;
+  if (options.runtime_seconds > 0) {
+    deadline = run.start + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(options.runtime_seconds));
+  }
+  if (options.branches > 1) {
+    greedy_branches(run, options, deadline);
+  } else {
+    greedy_rounds(run, options, deadline, index_order(env));
   }
   return run.finish();
 }

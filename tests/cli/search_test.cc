@@ -164,6 +164,74 @@ TEST(GreedySearch, ConfirmThatRefusesEndsTheSearchAfterConfirmCandidates) {
   EXPECT_EQ(rewards, (std::vector<double>{0.2, 0.2, -0.2, -0.2}));
 }
 
+// From value 1 only inc and double pay (+0.2): two branches, whatever
+// `branches` allows. Both reach 10 (1.8); a later branch must be strictly
+// better, so the first (inc) is applied, and on_step sees its steps.
+TEST(GreedySearch, BranchesRunGreedyFromEachOfTheBestFirstSteps) {
+  auto env = toy_env();
+  std::vector<std::string> stepped;
+  int tried = 0;
+  auto result = greedy_search(
+      *env,
+      {.on_step = [&](const ActionScore& s, const SearchProgress&) { stepped.push_back(s.name); },
+       .on_try = [&](const ActionScore&) { ++tried; },
+       .branches = 3});
+  EXPECT_EQ(result.best_action_names,
+            (std::vector<std::string>{"inc", "double", "double", "inc", "inc"}));
+  EXPECT_EQ(stepped, result.best_action_names);
+  EXPECT_NEAR(result.best_reward, kBest, 1e-9);
+  EXPECT_EQ(env->observation("value").as<int64_t>(), 10);
+  EXPECT_EQ(replay(result.best_action_names).first, result.best_reward);
+  // Round 1, then each branch's four applied rounds and a last one.
+  EXPECT_EQ(result.episodes, 1u + 5u + 5u);
+  EXPECT_EQ(tried, 8 * 11);
+  // steps = 1: the branches are their first steps alone.
+  auto one = toy_env();
+  result = greedy_search(*one, {.steps = 1, .branches = 2});
+  EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"inc"}));
+  EXPECT_EQ(result.episodes, 1u);
+}
+
+// With confirm, confirm compares the branches (best so far, branch), and
+// the winner must beat the start state too.
+TEST(GreedySearch, ConfirmDecidesBetweenBranches) {
+  auto env = toy_env();
+  std::vector<std::pair<size_t, size_t>> compared;  // the two envs' action counts
+  auto at_least_as_good = [&](Env& current, Env& candidate) {
+    compared.emplace_back(current.actions().size(), candidate.actions().size());
+    return candidate.episode_reward() >= current.episode_reward();
+  };
+  auto result = greedy_search(*env, {.confirm = at_least_as_good, .branches = 2});
+  // The double branch (double, double, double, inc, inc) ties the inc
+  // branch, and this confirm takes a tie.
+  EXPECT_EQ(result.best_action_names,
+            (std::vector<std::string>{"double", "double", "double", "inc", "inc"}));
+  EXPECT_NEAR(result.best_reward, kBest, 1e-9);
+  EXPECT_EQ(env->observation("value").as<int64_t>(), 10);
+  // The last two judgements: branch against branch, then the start against
+  // the winner.
+  ASSERT_GE(compared.size(), 2u);
+  EXPECT_EQ(compared[compared.size() - 2], std::make_pair(size_t{5}, size_t{5}));
+  EXPECT_EQ(compared.back(), std::make_pair(size_t{0}, size_t{5}));
+
+  // A confirm that refuses everything: each branch is its first step, the
+  // start state beats both, nothing is applied.
+  auto refused = toy_env();
+  int calls = 0;
+  result = greedy_search(*refused, {.confirm =
+                                        [&](Env&, Env&) {
+                                          ++calls;
+                                          return false;
+                                        },
+                                    .confirm_candidates = 1,
+                                    .branches = 2});
+  EXPECT_TRUE(result.best_actions.empty());
+  EXPECT_TRUE(refused->actions().empty());
+  EXPECT_EQ(refused->observation("value").as<int64_t>(), 1);
+  EXPECT_EQ(calls, 1 + 1 + 1 + 1);  // a step in each branch, branch 2, the start
+  EXPECT_THROW(greedy_search(*refused, {.branches = 0}), InvalidArgument);
+}
+
 // confirm_by_remeasuring on the toy's "toy.value", which answers the
 // counter: the answers, their order and the threshold are exact.
 TEST(ConfirmByRemeasuring, ComparesMediansOfAlternateMeasurements) {

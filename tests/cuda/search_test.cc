@@ -326,6 +326,36 @@ TEST_F(LoopNestSearch, GreedyWithRemeasuringConfirmReturnsACheckedSchedule) {
   EXPECT_TRUE(replay->validate().okay());
 }
 
+// Greedy search with branches, each step and branch confirmed by timing
+// again, still returns a schedule that passes the reference check, and
+// leaves the env in it.
+TEST_F(LoopNestSearch, GreedyWithBranchesReturnsACheckedSchedule) {
+  const std::string uri = "benchmark://loopnest-v0/matmul?m=24&n=20&k=16&backend=cpu";
+  auto env = make("loopnest-v0", fast("flops"));
+  env->reset({.benchmark = uri});
+  int judged = 0;
+  const auto judge = confirm_by_remeasuring("loopnest.remeasure", 1, 0.0);
+  const auto result = greedy_search(*env, {.steps = 2,
+                                           .confirm =
+                                               [&](Env& current, Env& candidate) {
+                                                 ++judged;
+                                                 return judge(current, candidate);
+                                               },
+                                           .confirm_candidates = 1,
+                                           .branches = 2});
+  // At least: a step in each branch (or its end), branch 2, the start.
+  EXPECT_GE(judged, 2);
+  EXPECT_LE(result.best_actions.size(), 2u);
+  EXPECT_EQ(env->actions(), result.best_actions);
+  auto replay = make("loopnest-v0", fast());
+  replay->reset({.benchmark = uri});
+  for (const auto& n : result.best_action_names) {
+    ASSERT_FALSE(replay->step(replay->action_space().index(n)).info.failed()) << n;
+  }
+  EXPECT_TRUE(replay->validate().okay());
+  EXPECT_EQ(replay->commandline(), env->commandline());
+}
+
 // The measurement cache: one object per program and options. A schedule met
 // again (here: split, then merged back) gets the same object; any other
 // schedule gets another; clearing the caches measures again.
