@@ -28,8 +28,10 @@
 // by timing it again (confirm_by_remeasuring); --compare-unconfirmed adds
 // the long search without that, as a baseline in the same run. The long
 // search branches from its B best first steps (--long-branches, default 3;
-// GreedySearchOptions::branches); --compare-unconfirmed's search and
-// --compare-unbranched's (confirmed, one branch) are its baselines. --measure
+// GreedySearchOptions::branches) and applies the best of each round's
+// confirmed candidates (confirm_pick_best); --compare-unconfirmed's search
+// and --compare-unbranched's (confirmed, one branch, the first confirmed
+// candidate) are its baselines. --measure
 // only measures one schedule of matmul N^3 (direct-space action names, as
 // the bench prints them) the way the bench measures its results.
 #include <algorithm>
@@ -405,7 +407,8 @@ Found run_random(const Args& a, const std::string& uri, double seconds, uint64_t
 // (GreedySearchOptions::branches), and the branches are compared the same
 // way.
 Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, double seconds,
-                 bool confirm, const std::string& name = "greedy search", int branches = 1) {
+                 bool confirm, const std::string& name = "greedy search", int branches = 1,
+                 bool pick_best = false) {
   auto env = cgym::make("loopnest-v0", options);
   env->reset({.benchmark = uri});
   Found found{.name = name};
@@ -417,6 +420,7 @@ Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, doubl
         std::fflush(stdout);
       }};
   greedy.branches = branches;
+  greedy.confirm_pick_best = pick_best;
   if (confirm) {
     cgym::Remeasured last;
     auto judge = cgym::confirm_by_remeasuring("loopnest.remeasure", 3, 0.01,
@@ -425,10 +429,11 @@ Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, doubl
       const bool accepted = judge(current, candidate);
       ++found.judged;
       if (!accepted) ++found.refused;
-      // A step, or (branches) a whole branch against the best so far.
+      // A step, or one candidate or branch against another (the choice so
+      // far).
       const bool step = candidate.actions().size() == current.actions().size() + 1;
       std::printf("      timed again: %s%-22s %8.2f against %8.2f GFLOP/s now: %s\n",
-                  step ? "" : "branch ending in ",
+                  step ? "" : "rival ending in ",
                   candidate.action_space().action_name(candidate.actions().back()).c_str(),
                   last.candidate_median, last.current_median, accepted ? "taken" : "refused");
       std::fflush(stdout);
@@ -671,26 +676,31 @@ int main(int argc, char** argv) {
       const ColdCache cold;
       found.push_back(run_greedy(search_options(a), mm, a.greedy_seconds, true));
     }
-    // The long search (confirmed, branched), then its baselines: the same
-    // without confirmed steps (one branch, as before branches existed), and
-    // confirmed with one branch.
+    // The long search (confirmed, branched, the best of each round's
+    // confirmed candidates applied: confirm_pick_best), then its baselines:
+    // the same without confirmed steps (one branch, as before branches
+    // existed), and confirmed with one branch, the first confirmed
+    // candidate applied.
     struct Long {
       bool confirm;
       int branches;
+      bool pick_best;
       bool wanted;
     };
-    for (const Long& l : {Long{true, a.long_branches, true}, Long{false, 1, a.compare_unconfirmed},
-                          Long{true, 1, a.compare_unbranched && a.long_branches > 1}}) {
+    for (const Long& l :
+         {Long{true, a.long_branches, true, true}, Long{false, 1, false, a.compare_unconfirmed},
+          Long{true, 1, false, a.compare_unbranched}}) {
       if (a.long_seconds <= 0 || !l.wanted) continue;
       const ColdCache cold;
       std::string name =
           "greedy search, " + std::to_string(static_cast<int>(a.long_seconds)) + " s";
       if (!l.confirm) name += ", unconfirmed";
       if (l.branches > 1) name += ", " + std::to_string(l.branches) + " branches";
+      if (l.pick_best) name += ", best confirmed";
       std::printf("%s...\n", name.c_str());
       std::fflush(stdout);
-      found.push_back(
-          run_greedy(careful_search_options(a), mm, a.long_seconds, l.confirm, name, l.branches));
+      found.push_back(run_greedy(careful_search_options(a), mm, a.long_seconds, l.confirm, name,
+                                 l.branches, l.pick_best));
     }
     // Not a search result: what the code generator reaches with a schedule
     // written by hand, to separate the quality of the search from the

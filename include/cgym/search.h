@@ -200,6 +200,14 @@ struct GreedySearchOptions {
   std::function<bool(Env& current, Env& candidate)> confirm;
   /// The most candidates of one round that confirm judges (>= 1).
   int confirm_candidates = 3;
+  /// With confirm: judge all `confirm_candidates` candidates, not only up
+  /// to the first accepted, and apply the best of those accepted: a later
+  /// accepted candidate replaces the choice when confirm(choice, it)
+  /// accepts it too. For timings, whose quick ranking is noise-prone among
+  /// close candidates (loopnest-v0's cache tiles of 64 and 256 k), this
+  /// lets the more careful measurement pick among them; it costs one or two
+  /// more judgements per candidate.
+  bool confirm_pick_best = false;
   /// Greedy search from several first steps, against its myopia (a first
   /// step that pays most alone can rule out a better combination: in
   /// loopnest-v0, a 16x32 register tile beats an 8x32 one on its own, and

@@ -194,6 +194,7 @@ void greedy_rounds(LocalRun& run, const GreedySearchOptions& options,
     const ActionScore* chosen = &scores.front();
     if (options.confirm) {
       chosen = nullptr;
+      EnvPtr chosen_env;
       size_t judged = 0;
       for (size_t i = 0;
            i < scores.size() && judged < static_cast<size_t>(options.confirm_candidates); ++i) {
@@ -203,10 +204,12 @@ void greedy_rounds(LocalRun& run, const GreedySearchOptions& options,
         auto candidate = env.fork();
         ++run.result.steps;
         if (candidate->step(scores[i].action).info.failed()) continue;
-        if (options.confirm(env, *candidate)) {
+        if (!options.confirm(env, *candidate)) continue;
+        if (!chosen || options.confirm(*chosen_env, *candidate)) {
           chosen = &scores[i];
-          break;
+          chosen_env = std::move(candidate);
         }
+        if (!options.confirm_pick_best) break;
       }
       if (!chosen) break;
     }

@@ -164,6 +164,41 @@ TEST(GreedySearch, ConfirmThatRefusesEndsTheSearchAfterConfirmCandidates) {
   EXPECT_EQ(rewards, (std::vector<double>{0.2, 0.2, -0.2, -0.2}));
 }
 
+// confirm_pick_best judges every candidate up to confirm_candidates, and
+// an accepted one replaces the choice when confirm(choice, it) accepts it.
+TEST(GreedySearch, ConfirmPickBestAppliesTheBestOfTheAccepted) {
+  std::vector<std::pair<std::string, std::string>> calls;  // (current, candidate) last actions
+  auto at_least_as_good = [&](Env& current, Env& candidate) {
+    auto last = [](Env& e) {
+      return e.actions().empty() ? std::string("start")
+                                 : e.action_space().action_name(e.actions().back());
+    };
+    calls.emplace_back(last(current), last(candidate));
+    return candidate.episode_reward() >= current.episode_reward();
+  };
+  auto env = toy_env();
+  auto result = greedy_search(*env, {.steps = 1,
+                                     .confirm = at_least_as_good,
+                                     .confirm_candidates = 20,
+                                     .confirm_pick_best = true});
+  // inc and double tie (+0.2), and this confirm takes a tie: double replaces
+  // inc; dec and zero (-0.2) are refused.
+  EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"double"}));
+  using P = std::pair<std::string, std::string>;
+  EXPECT_EQ(calls, (std::vector<P>{{"start", "inc"},
+                                   {"start", "double"},
+                                   {"inc", "double"},
+                                   {"start", "dec"},
+                                   {"start", "zero"}}));
+  // Without it, the first accepted is applied and nothing more is judged.
+  calls.clear();
+  auto first = toy_env();
+  result =
+      greedy_search(*first, {.steps = 1, .confirm = at_least_as_good, .confirm_candidates = 20});
+  EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"inc"}));
+  EXPECT_EQ(calls, (std::vector<P>{{"start", "inc"}}));
+}
+
 // From value 1 only inc and double pay (+0.2): two branches, whatever
 // `branches` allows. Both reach 10 (1.8); a later branch must be strictly
 // better, so the first (inc) is applied, and on_step sees its steps.
