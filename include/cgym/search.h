@@ -191,7 +191,8 @@ struct GreedySearchOptions {
   /// that took the action, whatever their reward: a reward is measured
   /// against the state's own first timing, which a lucky run may have
   /// inflated, so a real gain can show as a loss. The first candidate it
-  /// accepts (true) is applied; when it accepts none, the search ends (the
+  /// accepts (true) is applied (the best of those it accepts, with
+  /// confirm_pick_best); when it accepts none, the search ends (the
   /// next round would rank the same candidates again). The first candidate
   /// is always judged, later ones only before the time limit. A confirm
   /// that noise can sway may keep accepting steps of no real worth: give

@@ -239,10 +239,10 @@ void greedy_branches(LocalRun& run, const GreedySearchOptions& options,
     }
   }
   // The rest of each branch: plain greedy, its steps reported at the end.
+  // (A branch's run counts its first step, as `steps` does.)
   GreedySearchOptions rest = options;
   rest.branches = 1;
   rest.on_step = nullptr;
-  if (options.steps > 0) rest.steps = options.steps - 1;
   EnvPtr best;
   std::vector<ActionScore> best_steps;
   double best_total = 0.0;

@@ -386,6 +386,48 @@ TEST_F(CliTest, Greedy) {
   EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0"}), "--benchmark is required");
 }
 
+// --branches, --confirm and --pick-best reach GreedySearchOptions: the toy's
+// "toy.value" answers the counter, so what confirm accepts is exact.
+TEST_F(CliTest, GreedyBranchesAndConfirm) {
+  // Confirmed by the value (higher is better, unlike DistanceOz past 10),
+  // so the step limit ends it: both branches reach 10 in 5 steps, the
+  // second is not better, the first (inc) is applied and printed.
+  auto r = toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--steps", "5",
+                "--branches", "2", "--confirm", "toy.value"});
+  EXPECT_OK(r);
+  EXPECT_TRUE(contains(r.stdout_data, "step 1: inc  reward 0.2000  episode 0.2000")) << describe(r);
+  EXPECT_TRUE(contains(r.stdout_data, "step 5: inc  reward 0.2000  episode 1.8000")) << describe(r);
+  EXPECT_TRUE(contains(r.stdout_data,
+                       "Best command line: toyc --inc --double --double --inc --inc prog.toy"))
+      << describe(r);
+  // --pick-best: at 8, inc (9) ranks first by reward, but double (16) is
+  // accepted too and confirm prefers it.
+  auto best = toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--steps", "4",
+                   "--confirm", "toy.value", "--pick-best"});
+  EXPECT_OK(best);
+  EXPECT_TRUE(contains(best.stdout_data, "step 4: double  reward -0.8000  episode 0.6000"))
+      << describe(best);
+  // The value keeps rising past 10 (11 > 10), though the reward falls:
+  // confirm, not the reward, decides.
+  auto six = toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--steps", "6",
+                  "--confirm", "toy.value"});
+  EXPECT_OK(six);
+  EXPECT_TRUE(contains(six.stdout_data, "step 6: inc  reward -0.2000  episode 1.6000"))
+      << describe(six);
+
+  EXPECT_BAD(
+      toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--branches", "0"}),
+      "--branches");
+  EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--pick-best"}),
+             "--confirm");
+  EXPECT_BAD(
+      toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--confirm", "toy.nope"}),
+      "toy.nope");
+  EXPECT_BAD(
+      toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--confirm", "toy.word"}),
+      "not a number");
+}
+
 // ---- eval, replay, validate -----------------------------------------------------
 
 TEST_F(CliTest, EvalReplayValidate) {

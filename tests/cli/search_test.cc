@@ -220,6 +220,11 @@ TEST(GreedySearch, BranchesRunGreedyFromEachOfTheBestFirstSteps) {
   // Round 1, then each branch's four applied rounds and a last one.
   EXPECT_EQ(result.episodes, 1u + 5u + 5u);
   EXPECT_EQ(tried, 8 * 11);
+  // The step limit counts a branch's first step: 1 -> 2 -> 4 -> 8.
+  auto three = toy_env();
+  result = greedy_search(*three, {.steps = 3, .branches = 2});
+  EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"inc", "double", "double"}));
+  EXPECT_EQ(three->observation("value").as<int64_t>(), 8);
   // steps = 1: the branches are their first steps alone.
   auto one = toy_env();
   result = greedy_search(*one, {.steps = 1, .branches = 2});

@@ -405,6 +405,9 @@ void add_greedy_command(CLI::App& app) {
     double runtime = 0;
     std::string action_space;
     int replays = 3;
+    int branches = 1;
+    std::string confirm;
+    bool pick_best = false;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("--env", o->env_id, "The env id (see 'cgym envs')")->required();
@@ -419,24 +422,47 @@ void add_greedy_command(CLI::App& app) {
   cmd->add_option("--output-dir", o->output_dir,
                   "Also write best_actions.txt, best_commandline.txt, progress.csv, "
                   "results.json here");
+  cmd->add_option("--branches", o->branches,
+                  "Run greedy from each of the first round's N best actions and keep the best "
+                  "branch (default 1: plain greedy)")
+      ->check(positive_integer());
+  auto* confirm = cmd->add_option(
+      "--confirm", o->confirm,
+      "For timed rewards: before a step is applied, measure the state and the candidate "
+      "again, alternately, 3 times each, through this session parameter, and take the step "
+      "only if its median is more than 1% higher (loopnest-v0, loop_tool-v0: "
+      "loopnest.remeasure)");
+  cmd->add_flag("--pick-best", o->pick_best,
+                "With --confirm: judge a round's 3 best candidates and apply the best of those "
+                "accepted, not the first")
+      ->needs(confirm);
   add_reproducibility_options(cmd, o->action_space, o->replays);
   cmd->footer(
       "Each step tries every action on a fork of the current state, then applies the best.\n"
       "Examples:\n"
       "  cgym greedy --env llvm-ic-v0 --benchmark cgym-v0/crc32\n"
-      "  cgym greedy --env llvm-ic-v0 --benchmark cgym-v0/qsort --steps 5 --output-dir out");
+      "  cgym greedy --env llvm-ic-v0 --benchmark cgym-v0/qsort --steps 5 --output-dir out\n"
+      "  cgym greedy --env loopnest-v0 --benchmark 'loopnest-v0/matmul?m=256&n=256&k=256' \\\n"
+      "      --action-space direct --runtime 60 --branches 3 --confirm loopnest.remeasure "
+      "--pick-best");
   cmd->callback([o] {
     if (!o->output_dir.empty()) prepare_output_dir(o->output_dir);
     EnvPtr env = make_and_reset(o->env_id, o->benchmark, o->reward, "greedy", o->action_space);
+    int applied = 0;
     GreedySearchOptions options{.steps = o->steps,
                                 .runtime_seconds = o->runtime,
                                 .on_step = [&](const ActionScore& s, const SearchProgress& p) {
-                                  std::cout << "step " << p.episodes << ": " << s.name
-                                            << "  reward " << format_reward(s.reward)
-                                            << "  episode " << format_reward(p.best_reward) << "  ("
-                                            << p.steps << " env steps, "
-                                            << format_seconds(p.seconds) << ")" << std::endl;
+                                  std::cout << "step " << ++applied << ": " << s.name << "  reward "
+                                            << format_reward(s.reward) << "  episode "
+                                            << format_reward(p.best_reward) << "  (" << p.steps
+                                            << " env steps, " << format_seconds(p.seconds) << ")"
+                                            << std::endl;
                                 }};
+    options.branches = o->branches;
+    if (!o->confirm.empty()) {
+      options.confirm = confirm_by_remeasuring(o->confirm);
+      options.confirm_pick_best = o->pick_best;
+    }
     SearchResult result = greedy_search(*env, options);
     std::cout << "No action improves the reward further"
               << (o->steps > 0 && static_cast<int>(result.best_actions.size()) >= o->steps
