@@ -244,7 +244,7 @@ void greedy_branches(LocalRun& run, const GreedySearchOptions& options,
   rest.branches = 1;
   rest.on_step = nullptr;
   EnvPtr best;
-  std::vector<ActionScore> best_steps;
+  SearchResult best_result;  // its actions, from env's state
   double best_total = 0.0;
   for (size_t i = 0; i < firsts.size(); ++i) {
     if (i > 0 && deadline && Clock::now() >= *deadline) break;
@@ -270,17 +270,12 @@ void greedy_branches(LocalRun& run, const GreedySearchOptions& options,
     if (better) {
       best = std::move(fork);
       best_total = branch.total;
-      best_steps.clear();
-      for (size_t k = 0; k < branch.result.best_actions.size(); ++k) {
-        ActionScore s;
-        s.action = branch.result.best_actions[k];
-        s.name = branch.result.best_action_names[k];
-        best_steps.push_back(std::move(s));
-      }
+      best_result = std::move(branch.result);
     }
   }
   if (!best || (options.confirm && !options.confirm(env, *best))) return;
-  for (auto& s : best_steps) {
+  for (size_t k = 0; k < best_result.best_actions.size(); ++k) {
+    ActionScore s{.action = best_result.best_actions[k], .name = best_result.best_action_names[k]};
     const bool go_on = run.apply(s);
     if (options.on_step) options.on_step(s, run.progress(step_fraction(run, options)));
     if (!go_on) break;
@@ -320,6 +315,13 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
   return run.finish();
 }
 
+namespace {
+// What confirm_by_remeasuring's errors say would be valid.
+constexpr const char* kNeedsMeasuringParameter =
+    "; it needs a parameter that measures the state afresh, such as loopnest-v0's "
+    "loopnest.remeasure";
+}  // namespace
+
 std::function<bool(Env&, Env&)> confirm_by_remeasuring(
     std::string parameter, int rounds, double min_relative_gain,
     std::function<void(const Remeasured&)> on_result) {
@@ -333,7 +335,13 @@ std::function<bool(Env&, Env&)> confirm_by_remeasuring(
   return [parameter = std::move(parameter), rounds, min_relative_gain,
           on_result = std::move(on_result)](Env& current, Env& candidate) {
     auto measure = [&](Env& e, std::vector<double>& into) {
-      const std::string answer = e.send_session_parameter(parameter, "");
+      std::string answer;
+      try {
+        answer = e.send_session_parameter(parameter, "");
+      } catch (const LookupError& error) {
+        throw LookupError(std::string("confirm_by_remeasuring: ") + error.what() +
+                          kNeedsMeasuringParameter);
+      }
       size_t used = 0;
       double v = 0;
       try {
@@ -344,8 +352,7 @@ std::function<bool(Env&, Env&)> confirm_by_remeasuring(
       if (used == 0 || used != answer.size() || !std::isfinite(v)) {
         throw InvalidArgument("confirm_by_remeasuring: env " + e.env_id() +
                               " answered session parameter '" + parameter + "' with '" + answer +
-                              "', not a number; it needs a parameter that measures the state "
-                              "afresh, such as loopnest-v0's loopnest.remeasure");
+                              "', not a number" + kNeedsMeasuringParameter);
       }
       into.push_back(v);
     };

@@ -422,7 +422,12 @@ TEST_F(CliTest, GreedyBranchesAndConfirm) {
              "--confirm");
   EXPECT_BAD(
       toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--confirm", "toy.nope"}),
-      "toy.nope");
+      "unknown session parameter 'toy.nope'");
+  EXPECT_BAD(
+      toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--confirm", "toy.nope"}),
+      "such as loopnest-v0's loopnest.remeasure");
+  EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--confirm", ""}),
+             "needs a session parameter name");
   EXPECT_BAD(
       toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--confirm", "toy.word"}),
       "not a number");

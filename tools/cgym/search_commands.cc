@@ -426,12 +426,21 @@ void add_greedy_command(CLI::App& app) {
                   "Run greedy from each of the first round's N best actions and keep the best "
                   "branch (default 1: plain greedy)")
       ->check(positive_integer());
-  auto* confirm = cmd->add_option(
-      "--confirm", o->confirm,
-      "For timed rewards: before a step is applied, measure the state and the candidate "
-      "again, alternately, 3 times each, through this session parameter, and take the step "
-      "only if its median is more than 1% higher (loopnest-v0, loop_tool-v0: "
-      "loopnest.remeasure)");
+  auto* confirm =
+      cmd->add_option(
+             "--confirm", o->confirm,
+             "For timed rewards: before a step is applied, measure the state and the candidate "
+             "again, alternately, 3 times each, through this session parameter, and take the step "
+             "only if its median is more than 1% higher (loopnest-v0, loop_tool-v0: "
+             "loopnest.remeasure)")
+          ->check(CLI::Validator(
+              [](const std::string& v) {
+                return v.empty() ? std::string(
+                                       "needs a session parameter name, such as "
+                                       "loopnest.remeasure")
+                                 : std::string();
+              },
+              "PARAM"));
   cmd->add_flag("--pick-best", o->pick_best,
                 "With --confirm: judge a round's 3 best candidates and apply the best of those "
                 "accepted, not the first")
