@@ -329,6 +329,7 @@ std::shared_ptr<const Measurement> run_program(const BuildResult& build, const R
     opts.argv.push_back(o.reference_file.string());
   }
   if (o.check_only) opts.argv.push_back("--check-only");
+  if (o.give_up_seconds > 0 && !o.check_only) add("--give-up", o.give_up_seconds);
   opts.timeout_seconds = o.timeout_seconds;
   if (o.threads > 0) opts.env["OMP_NUM_THREADS"] = std::to_string(o.threads);
   opts.max_output_bytes = 1 << 20;
@@ -359,6 +360,10 @@ std::shared_ptr<const Measurement> run_program(const BuildResult& build, const R
   m->report = report;
   const bool ok = r.exit_code == kExitOk && report.value("ok", false);
   if (ok && !o.check_only) m->seconds = report.at("seconds").get<double>();
+  if (ok && report.value("gave_up", false)) {
+    m->gave_up = true;
+    return m;
+  }
   const std::string error = report.value("error", std::string());
   // Deterministic outcomes are remembered; crashes are not. When another
   // thread measured the same program meanwhile, its object stays.

@@ -83,18 +83,27 @@ struct RunOptions {
   /// false: run the program again, neither reading nor filling the run
   /// cache (a fresh timing of a schedule measured before).
   bool use_run_cache = true;
+  /// > 0: the program gives up on its first (checked) kernel call once it
+  /// has run this long, and the Measurement says so (gave_up). A program
+  /// already measured in full is answered from the run cache instead.
+  double give_up_seconds = 0;
 };
 
 /// The measured result of one run.
 struct Measurement {
   double seconds = 0;     ///< median seconds per kernel call
   nlohmann::json report;  ///< the program's JSON line
+  /// The run gave up (RunOptions::give_up_seconds): `seconds` is only a
+  /// lower bound on one call's time, and the output was not checked.
+  bool gave_up = false;
 };
 
 /// Runs a built program, or returns the cached result: the same object for
 /// the same build and options (a schedule met again, or another schedule
 /// that generates the same program), never for another; with
-/// `use_run_cache` false it always runs, and remembers nothing. Throws SessionError
+/// `use_run_cache` false it always runs, and remembers nothing. A run that
+/// gave up is never cached (the next run measures in full, or gives up
+/// again). Throws SessionError
 /// with a clear message when the output is wrong ("schedule produced wrong
 /// output: max abs error X at index I ..."), when no CUDA device is present
 /// ("no CUDA device found (cudaGetDeviceCount: ...); use the cpu backend

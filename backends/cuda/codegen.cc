@@ -492,14 +492,66 @@ static int lnv_check(const float* out, const float* ref, const float* tol, int64
 
 static void lnv_usage(void) {
   fprintf(stderr, "usage: prog [--warmup N] [--runs N] [--min-batch SECONDS] "
-                  "[--max-time SECONDS] [--ref PATH] [--check-only]\n");
+                  "[--max-time SECONDS] [--give-up SECONDS] [--ref PATH] [--check-only]\n");
   exit(2);
 }
 
-struct lnv_args { int warmup, runs, check_only; double min_batch, max_time; const char* ref; };
+struct lnv_args {
+  int warmup, runs, check_only;
+  double min_batch, max_time, give_up;
+  const char* ref;
+};
+
+/* --give-up: the first (checked) kernel call is abandoned once it has run
+   this long, and the program reports only that it gave up, as a lower
+   bound on the call's time: a search that needs a faster schedule learns
+   that this one is not, without waiting for a slow schedule to finish. */
+static char lnv_gave_up_line[128];
+static size_t lnv_gave_up_length;
+
+static void lnv_on_give_up(int sig) {
+  (void)sig;
+  ssize_t w = write(1, lnv_gave_up_line, lnv_gave_up_length);
+  (void)w;
+  _exit(0);
+}
+
+static void lnv_report_gave_up(double seconds) {
+  int n = snprintf(lnv_gave_up_line, sizeof lnv_gave_up_line,
+                   "{\"ok\":true,\"gave_up\":true,\"seconds\":%.9g}\n", seconds);
+  lnv_gave_up_length = n > 0 ? (size_t)n : 0;
+}
+
+static void lnv_arm_give_up(double seconds) {
+  if (!(seconds > 0)) return;
+  lnv_report_gave_up(seconds);
+  fflush(stdout);
+  signal(SIGALRM, lnv_on_give_up);
+  struct itimerval t;
+  memset(&t, 0, sizeof t);
+  t.it_value.tv_sec = (time_t)seconds;
+  t.it_value.tv_usec = (suseconds_t)((seconds - (double)t.it_value.tv_sec) * 1e6);
+  if (t.it_value.tv_sec == 0 && t.it_value.tv_usec == 0) t.it_value.tv_usec = 1;
+  setitimer(ITIMER_REAL, &t, NULL);
+}
+
+/* After the call: no alarm any more, and a call that outlasted the limit
+   gives up too (the alarm may have come too late to interrupt it). */
+static void lnv_disarm_give_up(double seconds, double elapsed) {
+  if (!(seconds > 0)) return;
+  struct itimerval t;
+  memset(&t, 0, sizeof t);
+  setitimer(ITIMER_REAL, &t, NULL);
+  signal(SIGALRM, SIG_DFL);
+  if (elapsed >= seconds) {
+    lnv_report_gave_up(elapsed);
+    fflush(stdout);
+    lnv_on_give_up(0);
+  }
+}
 
 static struct lnv_args lnv_parse(int argc, char** argv) {
-  struct lnv_args a = {2, 5, 0, 1e-3, 10.0, NULL};
+  struct lnv_args a = {2, 5, 0, 1e-3, 10.0, 0.0, NULL};
   for (int i = 1; i < argc; ++i) {
     const char* s = argv[i];
     int more = i + 1 < argc;
@@ -507,11 +559,13 @@ static struct lnv_args lnv_parse(int argc, char** argv) {
     else if (!strcmp(s, "--runs") && more) a.runs = atoi(argv[++i]);
     else if (!strcmp(s, "--min-batch") && more) a.min_batch = atof(argv[++i]);
     else if (!strcmp(s, "--max-time") && more) a.max_time = atof(argv[++i]);
+    else if (!strcmp(s, "--give-up") && more) a.give_up = atof(argv[++i]);
     else if (!strcmp(s, "--ref") && more) a.ref = argv[++i];
     else if (!strcmp(s, "--check-only")) a.check_only = 1;
     else lnv_usage();
   }
-  if (a.warmup < 0 || a.runs < 1 || a.min_batch < 0 || a.max_time <= 0) lnv_usage();
+  if (a.warmup < 0 || a.runs < 1 || a.min_batch < 0 || a.max_time <= 0 || a.give_up < 0)
+    lnv_usage();
   return a;
 }
 
@@ -661,9 +715,11 @@ int main(int argc, char** argv) {
   std::string device, check, timing, extra_fmt, extra_args;
   if (target == Target::kCpu) {
     check = R"(  for (int64_t i = 0; i < @NOUT@; ++i) ((uint32_t*)@OUT@)[i] = 0x7fc00000u; /* NaN */
+  lnv_arm_give_up(a.give_up);
   double t0 = lnv_now();
   lnv_kernel(@ARGS@);
-  double check_seconds = lnv_now() - t0;)";
+  double check_seconds = lnv_now() - t0;
+  lnv_disarm_give_up(a.give_up, check_seconds);)";
     // The check run doubles as the calibration run; a schedule slower than
     // the whole time budget is measured by it alone.
     timing = R"(  long inner = lnv_plan(&a, check_seconds);
@@ -698,6 +754,8 @@ int main(int argc, char** argv) {
   LNV_CUDA(cudaEventCreate(&e0));
   LNV_CUDA(cudaEventCreate(&e1));
   LNV_CUDA(cudaMemset(d_@OUT@, 0xff, @OUT_BYTES@)); /* NaN */
+  LNV_CUDA(cudaDeviceSynchronize());
+  lnv_arm_give_up(a.give_up);
   LNV_CUDA(cudaEventRecord(e0));
   LNV_CUDA(lnv_launch(@DARGS@));
   LNV_CUDA(cudaEventRecord(e1));
@@ -705,6 +763,7 @@ int main(int argc, char** argv) {
   float ms = 0;
   LNV_CUDA(cudaEventElapsedTime(&ms, e0, e1));
   double check_seconds = 1e-3 * ms;
+  lnv_disarm_give_up(a.give_up, check_seconds);
   LNV_CUDA(cudaMemcpy(@OUT@, d_@OUT@, @OUT_BYTES@, cudaMemcpyDeviceToHost));)";
     timing = R"(  LNV_CUDA(cudaEventRecord(e0));
   LNV_CUDA(lnv_launch(@DARGS@));
@@ -782,7 +841,8 @@ GeneratedProgram generate_program(const Computation& computation, const Schedule
   // `o` holds what every schedule of the computation shares.
   std::ostringstream o;
   o << "#include <math.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
-       "#include <string.h>\n#include <sys/mman.h>\n#include <time.h>\n#include <unistd.h>\n";
+       "#include <signal.h>\n#include <string.h>\n#include <sys/mman.h>\n#include <sys/time.h>\n"
+       "#include <time.h>\n#include <unistd.h>\n";
   if (cuda) {
     o << "#include <cuda_runtime.h>\n";
   } else {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <utility>
 
 #include "backends/cuda/datasets.h"
 #include "backends/cuda/structured.h"
@@ -100,6 +101,12 @@ std::optional<std::string> set_evaluator_parameter(Settings& settings, Evaluator
     out.precision(17);
     out << evaluator.remeasure(schedule);
     return out.str();
+  }
+  if (key == "loopnest.flops_floor") {
+    evaluator.set_flops_floor(value.empty() ? std::nullopt
+                                            : std::optional<double>(parse_double(
+                                                  "loopnest.flops_floor", value, 0, true)));
+    return value;
   }
   if (key == "backend") {
     throw InvalidArgument(std::string("the backend cannot change mid-episode; ") + backend_hint);
@@ -202,12 +209,13 @@ BuildResult Evaluator::build(const Schedule& schedule) const {
   return build_program(program(schedule), target_, settings_.toolchain, fallback_dir_);
 }
 
-std::shared_ptr<const Measurement> Evaluator::run(const Schedule& schedule,
-                                                  bool use_run_cache) const {
+std::shared_ptr<const Measurement> Evaluator::run(const Schedule& schedule, bool use_run_cache,
+                                                  double give_up_seconds) const {
   const BuildResult b = build(schedule);
   RunOptions o = settings_.run;
   o.check_only = false;
   o.use_run_cache = use_run_cache;
+  o.give_up_seconds = give_up_seconds;
   o.reference_file = reference_file(computation_, target_);
   return run_program(b, o);
 }
@@ -225,6 +233,13 @@ double Evaluator::gflops(const Measurement& m) const {
 }
 
 double Evaluator::flops(const Schedule& schedule) const { return gflops(*run(schedule, true)); }
+
+double Evaluator::flops_within_floor(const Schedule& schedule) {
+  const std::optional<double> floor = std::exchange(floor_, std::nullopt);
+  if (!floor) return flops(schedule);
+  const double at_floor = computation_.flop_count() / (*floor * 1e9);
+  return gflops(*run(schedule, true, kFloorSlack * at_floor + kFloorMargin));
+}
 
 double Evaluator::remeasure(const Schedule& schedule) const {
   return gflops(*run(schedule, false));
@@ -428,7 +443,7 @@ void LoopNestSession::edit(int action) {
 
 Observation LoopNestSession::compute_observation(const ObservationSpaceSpec& space) {
   const std::string& n = space.name;
-  if (n == "flops") return evaluator_.flops(schedule_);
+  if (n == "flops") return evaluator_.flops_within_floor(schedule_);
   if (n == "flops_naive") {
     return evaluator_.flops(initial_schedule(evaluator_.computation(), evaluator_.target()));
   }
@@ -669,7 +684,7 @@ std::string LoopToolSession::loop_tree() const {
 }
 
 Observation LoopToolSession::compute_observation(const ObservationSpaceSpec& space) {
-  if (space.name == "flops") return evaluator_.flops(schedule());
+  if (space.name == "flops") return evaluator_.flops_within_floor(schedule());
   if (space.name == "loop_tree") return loop_tree();
   if (space.name == "action_state") {
     const Level& l = levels_.at(cursor_);

@@ -73,7 +73,12 @@ namespace cgym::cuda {
 ///   cxx                host compiler (g++)
 ///   nvcc               nvcc path (found automatically)
 ///   cuda_arch          nvcc -arch value (native)
-/// Session parameter only: test_drop_tail = 0|1 (wrong code on purpose).
+/// Session parameters only: test_drop_tail = 0|1 (wrong code on purpose);
+/// loopnest.remeasure = "" (answers the current schedule's GFLOP/s timed
+/// afresh); loopnest.flops_floor = GFLOP/s > 0, or "" to drop it (the next
+/// flops measurement may stop early once it is known to fall below it:
+/// Evaluator::flops_within_floor; for searches that only need to know
+/// whether a candidate beats the best so far).
 struct Settings {
   std::optional<Target> target;
   Toolchain toolchain;
@@ -111,6 +116,20 @@ class Evaluator {
   /// neither read nor filled, so flops() and replayed rewards keep their
   /// value. For searches that must tell a real gain from timing noise.
   double remeasure(const Schedule& schedule) const;
+  /// Sets (or, with nullopt, drops) the floor for the next
+  /// flops_within_floor() call: session parameter loopnest.flops_floor.
+  void set_flops_floor(std::optional<double> gflops) { floor_ = gflops; }
+  /// flops(), except that the floor set by set_flops_floor() applies to
+  /// this one call and is then dropped: a schedule not measured before is
+  /// given up on once its first (checked) kernel call has run kFloorSlack
+  /// times as long as a call at the floor would, plus kFloorMargin seconds,
+  /// and the answer is the GFLOP/s that time implies, below the floor (an
+  /// upper bound; the output is not checked and the result not cached). A
+  /// schedule that is faster, or was measured in full before, is measured
+  /// as by flops().
+  double flops_within_floor(const Schedule& schedule);
+  static constexpr double kFloorSlack = 1.25;
+  static constexpr double kFloorMargin = 0.002;
   /// The full measurement (the program's report); the same object for a
   /// schedule measured before in this process (see run_program()).
   std::shared_ptr<const Measurement> measure(const Schedule& schedule) const;
@@ -119,13 +138,15 @@ class Evaluator {
   nlohmann::json ptxas_info(const Schedule& schedule) const;
 
  private:
-  std::shared_ptr<const Measurement> run(const Schedule& schedule, bool use_run_cache) const;
+  std::shared_ptr<const Measurement> run(const Schedule& schedule, bool use_run_cache,
+                                         double give_up_seconds = 0) const;
   double gflops(const Measurement& m) const;
 
   Computation computation_;
   Target target_ = Target::kCpu;
   Settings settings_;
   std::filesystem::path fallback_dir_;
+  std::optional<double> floor_;
 };
 
 /// The naive schedule a loopnest-v0 episode starts from: the computation's

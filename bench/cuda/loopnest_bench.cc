@@ -20,7 +20,7 @@
 //                  [--bandwidth-seconds S] [--threads N]
 //                  [--only matmul|bandwidth] [--compare-unconfirmed]
 //                  [--long-branches B] [--compare-unbranched]
-//                  [--quick] [--json FILE]
+//                  [--compare-unpruned] [--quick] [--json FILE]
 //   loopnest_bench --measure "ACTION ..." [--size N] [--threads N] ...
 // --threads N (cpu) runs the generated programs, OpenBLAS and the copy on N
 // threads (default: all cores). --long-seconds (default 300, 0 skips) is the
@@ -31,7 +31,13 @@
 // GreedySearchOptions::branches) and applies the best of each round's
 // confirmed candidates (confirm_pick_best); --compare-unconfirmed's search
 // and --compare-unbranched's (confirmed, one branch, the first confirmed
-// candidate) are its baselines. --measure
+// candidate) are its baselines. The greedy searches are pruned
+// (GreedySearchOptions::prune with cgym::prune_below_best: a candidate's
+// first call is given up once it is slower than the round's bar allows) and
+// try loopnest-v0's structured actions first in their first round
+// (try_first), so that the bar rises early; --compare-unpruned adds the
+// 60-s and the long matmul searches without either, as baselines in the
+// same run. --measure
 // only measures one schedule of matmul N^3 (direct-space action names, as
 // the bench prints them) the way the bench measures its results.
 #include <algorithm>
@@ -80,6 +86,7 @@ struct Args {
   std::string only;  // "", "matmul" or "bandwidth"
   bool compare_unconfirmed = false;
   bool compare_unbranched = false;
+  bool compare_unpruned = false;
   int long_branches = 3;
   std::string measure;  // --measure: only this schedule
   std::string json;
@@ -91,7 +98,7 @@ struct Args {
       "loopnest_bench: %s\nusage: loopnest_bench [--backend cpu|cuda] [--size N] "
       "[--random-seconds S] [--greedy-seconds S] [--long-seconds S] [--bandwidth-seconds S] "
       "[--threads N] [--only matmul|bandwidth] [--compare-unconfirmed] [--long-branches B] "
-      "[--compare-unbranched] [--quick] "
+      "[--compare-unbranched] [--compare-unpruned] [--quick] "
       "[--json FILE] [--measure \"ACTION ...\"]\n",
       why);
   std::exit(2);
@@ -136,6 +143,8 @@ Args parse(int argc, char** argv) {
       a.compare_unconfirmed = true;
     } else if (s == "--compare-unbranched") {
       a.compare_unbranched = true;
+    } else if (s == "--compare-unpruned") {
+      a.compare_unpruned = true;
     } else if (s == "--long-branches") {
       a.long_branches = std::atoi(value().c_str());
       if (a.long_branches < 1) usage("--long-branches must be >= 1");
@@ -406,12 +415,18 @@ Found run_random(const Args& a, const std::string& uri, double seconds, uint64_t
 // With branches > 1, it runs from that many first steps
 // (GreedySearchOptions::branches), and the branches are compared the same
 // way.
+// With `pruned`, candidates slower than the round's bar are given up after
+// their first call (cgym::prune_below_best), and the first round tries the
+// structured actions (after end_of_episode in the direct space) first.
 Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, double seconds,
                  bool confirm, const std::string& name = "greedy search", int branches = 1,
-                 bool pick_best = false) {
+                 bool pick_best = false, bool pruned = true) {
   auto env = cgym::make("loopnest-v0", options);
   env->reset({.benchmark = uri});
   Found found{.name = name};
+  std::vector<cgym::Action> structured;
+  const cgym::Action end = env->action_space().index("end_of_episode");
+  for (cgym::Action i = end + 1; i < env->action_space().size(); ++i) structured.push_back(i);
   cgym::GreedySearchOptions greedy{
       .runtime_seconds = seconds,
       .on_step = [](const cgym::ActionScore& s, const cgym::SearchProgress& p) {
@@ -421,6 +436,10 @@ Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, doubl
       }};
   greedy.branches = branches;
   greedy.confirm_pick_best = pick_best;
+  if (pruned) {
+    greedy.prune = cgym::prune_below_best();
+    greedy.try_first = structured;
+  }
   if (confirm) {
     cgym::Remeasured last;
     auto judge = cgym::confirm_by_remeasuring("loopnest.remeasure", 3, 0.01,
@@ -676,6 +695,13 @@ int main(int argc, char** argv) {
       const ColdCache cold;
       found.push_back(run_greedy(search_options(a), mm, a.greedy_seconds, true));
     }
+    if (a.compare_unpruned) {
+      std::printf("greedy search (%.0f s), unpruned...\n", a.greedy_seconds);
+      std::fflush(stdout);
+      const ColdCache cold;
+      found.push_back(run_greedy(search_options(a), mm, a.greedy_seconds, true,
+                                 "greedy search, unpruned", 1, false, false));
+    }
     // The long search (confirmed, branched, the best of each round's
     // confirmed candidates applied: confirm_pick_best), then its baselines:
     // the same without confirmed steps (one branch, as before branches
@@ -685,11 +711,13 @@ int main(int argc, char** argv) {
       bool confirm;
       int branches;
       bool pick_best;
+      bool pruned;
       bool wanted;
     };
-    for (const Long& l :
-         {Long{true, a.long_branches, true, true}, Long{false, 1, false, a.compare_unconfirmed},
-          Long{true, 1, false, a.compare_unbranched}}) {
+    for (const Long& l : {Long{true, a.long_branches, true, true, true},
+                          Long{true, a.long_branches, true, false, a.compare_unpruned},
+                          Long{false, 1, false, true, a.compare_unconfirmed},
+                          Long{true, 1, false, true, a.compare_unbranched}}) {
       if (a.long_seconds <= 0 || !l.wanted) continue;
       const ColdCache cold;
       std::string name =
@@ -697,10 +725,11 @@ int main(int argc, char** argv) {
       if (!l.confirm) name += ", unconfirmed";
       if (l.branches > 1) name += ", " + std::to_string(l.branches) + " branches";
       if (l.pick_best) name += ", best confirmed";
+      if (!l.pruned) name += ", unpruned";
       std::printf("%s...\n", name.c_str());
       std::fflush(stdout);
       found.push_back(run_greedy(careful_search_options(a), mm, a.long_seconds, l.confirm, name,
-                                 l.branches, l.pick_best));
+                                 l.branches, l.pick_best, l.pruned));
     }
     // Not a search result: what the code generator reaches with a schedule
     // written by hand, to separate the quality of the search from the

@@ -224,7 +224,43 @@ struct GreedySearchOptions {
   /// nothing is applied. The winner's actions are then applied to `env`, and
   /// on_step sees them after the branches have run.
   int branches = 1;
+  /// For rewards that are costly to measure (timings): called on each
+  /// candidate's fork just before it takes its action, once the round has
+  /// a bar, with the reward the candidate must beat to matter: without
+  /// confirm, the best reward of the round so far, and at least
+  /// min_improvement; with confirm, the confirm_candidates-th best of the
+  /// candidates confirm could judge (none before there are that many); in
+  /// a branched first round, at least the branches-th best. The env may
+  /// then stop measuring a candidate once it knows the candidate falls
+  /// short, and report any reward below the bar, so a pruned candidate's
+  /// reward (and the order of the next round, which follows the rewards) is
+  /// an upper bound. The bar only rises within a round, so the candidates
+  /// the search goes on with are never pruned ones. Exceptions propagate.
+  /// prune_below_best() makes one for loopnest-v0 and loop_tool-v0.
+  std::function<void(Env& candidate, double reward_to_beat)> prune;
+  /// Actions the first round tries first, in this order, before the others
+  /// in index order (later rounds follow the previous round's rewards, best
+  /// first). A complete round chooses the same whatever the order (ties go
+  /// to the lower index); the order decides which candidates a time limit
+  /// leaves untried and, with prune, how soon the bar rises. For a prior
+  /// such as "loopnest-v0's structured actions pay most from the naive
+  /// schedule". Throws InvalidArgument for an action out of range or named
+  /// twice.
+  std::vector<Action> try_first;
 };
+
+/// A GreedySearchOptions::prune for a reward that is the change of a
+/// higher-is-better observation (loopnest-v0's and loop_tool-v0's reward
+/// "flops", the change of their observation "flops"): sends session
+/// parameter `parameter` to the candidate with its current value of
+/// `observation` plus the reward to beat, when that sum is > 0 (the value
+/// the candidate's observation must exceed; loopnest.flops_floor then lets
+/// the env give up on a slower schedule after its first call). The prune
+/// throws InvalidArgument when the env's reward space is not named
+/// `observation` (another reward's scale is not known), and passes on the
+/// env's errors (LookupError for a parameter the env does not know).
+std::function<void(Env& candidate, double reward_to_beat)> prune_below_best(
+    std::string observation = "flops", std::string parameter = "loopnest.flops_floor");
 
 /// What confirm_by_remeasuring() measured for one candidate.
 struct Remeasured {

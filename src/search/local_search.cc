@@ -8,6 +8,7 @@
 #include <functional>
 #include <numeric>
 #include <optional>
+#include <sstream>
 
 #include "cgym/errors.h"
 #include "cgym/search.h"
@@ -96,12 +97,58 @@ struct LocalRun {
 
 namespace {
 
+// A candidate greedy search could apply: with confirm, one that changed
+// something (no effect, or exactly the state's reward, which for a timed
+// reward means the same program, is no step), for confirm to decide;
+// without, one that beats min_improvement. Never a failed one.
+bool eligible(const ActionScore& s, const GreedySearchOptions& options) {
+  if (s.failed) return false;
+  if (options.confirm) return !s.had_no_effect && s.reward != 0.0;
+  return s.reward > options.min_improvement;
+}
+
+// GreedySearchOptions::prune within one round: the search may go on with
+// the round's `keep` best eligible candidates, so a candidate matters only
+// if it beats the keep-th best so far.
+class RoundBar {
+ public:
+  RoundBar(const GreedySearchOptions& options, size_t keep) : options_(options), keep_(keep) {}
+
+  // The reward a candidate must beat, or nullopt while any would do.
+  std::optional<double> bar() const {
+    if (best_.size() < keep_) {
+      if (options_.confirm) return std::nullopt;
+      return options_.min_improvement;
+    }
+    return options_.confirm ? best_.front() : std::max(best_.front(), options_.min_improvement);
+  }
+
+  void add(const ActionScore& s) {
+    if (!eligible(s, options_)) return;
+    auto smallest_first = std::greater<double>();
+    best_.push_back(s.reward);
+    std::push_heap(best_.begin(), best_.end(), smallest_first);
+    if (best_.size() > keep_) {
+      std::pop_heap(best_.begin(), best_.end(), smallest_first);
+      best_.pop_back();
+    }
+  }
+
+ private:
+  const GreedySearchOptions& options_;
+  size_t keep_;
+  std::vector<double> best_;  // a heap, smallest on top
+};
+
 // Tries the actions in `order`, each on its own fork, until all are tried
 // or `deadline` passes; `complete` says which. Sorted best first, so a
-// complete round's result does not depend on the order.
+// complete round's result does not depend on the order. With `pruning`,
+// each fork first hears the round's bar (GreedySearchOptions::prune).
 std::vector<ActionScore> score_actions(Env& env, const std::vector<Action>& order,
                                        std::optional<Clock::time_point> deadline, bool& complete,
-                                       const std::function<void(const ActionScore&)>& on_try) {
+                                       const std::function<void(const ActionScore&)>& on_try,
+                                       const std::function<void(Env&, double)>& prune = nullptr,
+                                       RoundBar* pruning = nullptr) {
   std::vector<ActionScore> scores;
   scores.reserve(order.size());
   complete = true;
@@ -111,8 +158,12 @@ std::vector<ActionScore> score_actions(Env& env, const std::vector<Action>& orde
       break;
     }
     auto fork = env.fork();
+    if (prune && pruning) {
+      if (auto bar = pruning->bar()) prune(*fork, *bar);
+    }
     auto r = fork->step(a);
     scores.push_back(score_of(env.action_space().action_name(a), a, r));
+    if (pruning) pruning->add(scores.back());
     if (on_try) on_try(scores.back());
   }
   // Ties go to the lower action index, so that results are reproducible.
@@ -129,6 +180,31 @@ std::vector<ActionScore> score_actions(Env& env, const std::vector<Action>& orde
 std::vector<Action> index_order(const Env& env) {
   std::vector<Action> order(static_cast<size_t>(env.action_space().size()));
   std::iota(order.begin(), order.end(), Action{0});
+  return order;
+}
+
+// GreedySearchOptions::try_first, then the other actions in index order.
+std::vector<Action> first_round_order(const Env& env, const std::vector<Action>& first) {
+  const auto n = static_cast<size_t>(env.action_space().size());
+  std::vector<Action> order;
+  order.reserve(n);
+  std::vector<bool> seen(n, false);
+  for (Action a : first) {
+    if (a < 0 || static_cast<size_t>(a) >= n) {
+      throw InvalidArgument("greedy_search: try_first names action " + std::to_string(a) +
+                            ", out of range for action space '" + env.action_space().name() +
+                            "' (valid: 0 to " + std::to_string(n - 1) + ")");
+    }
+    if (seen[static_cast<size_t>(a)]) {
+      throw InvalidArgument("greedy_search: try_first names action " + std::to_string(a) + " ('" +
+                            env.action_space().action_name(a) + "') twice");
+    }
+    seen[static_cast<size_t>(a)] = true;
+    order.push_back(a);
+  }
+  for (size_t a = 0; a < n; ++a) {
+    if (!seen[a]) order.push_back(static_cast<Action>(a));
+  }
   return order;
 }
 
@@ -160,16 +236,6 @@ std::vector<ActionScore> try_all_actions(Env& env) {
 
 namespace {
 
-// A candidate greedy search could apply: with confirm, one that changed
-// something (no effect, or exactly the state's reward, which for a timed
-// reward means the same program, is no step), for confirm to decide;
-// without, one that beats min_improvement. Never a failed one.
-bool eligible(const ActionScore& s, const GreedySearchOptions& options) {
-  if (s.failed) return false;
-  if (options.confirm) return !s.had_no_effect && s.reward != 0.0;
-  return s.reward > options.min_improvement;
-}
-
 std::optional<double> step_fraction(const LocalRun& run, const GreedySearchOptions& options) {
   if (options.steps <= 0) return std::nullopt;
   return static_cast<double>(run.result.best_actions.size()) / options.steps;
@@ -185,7 +251,9 @@ void greedy_rounds(LocalRun& run, const GreedySearchOptions& options,
     // A round cut short by the time limit still applies the best action it
     // found, then the search stops.
     bool complete = true;
-    auto scores = score_actions(env, order, deadline, complete, options.on_try);
+    RoundBar bar(options, options.confirm ? static_cast<size_t>(options.confirm_candidates) : 1);
+    auto scores =
+        score_actions(env, order, deadline, complete, options.on_try, options.prune, &bar);
     order = next_round_order(scores, order.size());
     ++run.result.episodes;
     run.result.steps += scores.size();
@@ -224,10 +292,12 @@ void greedy_rounds(LocalRun& run, const GreedySearchOptions& options,
 // greedy search from each of its best candidates on a fork, and the best
 // branch's actions applied to run.env.
 void greedy_branches(LocalRun& run, const GreedySearchOptions& options,
-                     std::optional<Clock::time_point> deadline) {
+                     std::optional<Clock::time_point> deadline, const std::vector<Action>& first) {
   Env& env = run.env;
   bool complete = true;
-  auto scores = score_actions(env, index_order(env), deadline, complete, options.on_try);
+  RoundBar bar(options, static_cast<size_t>(std::max(
+                            options.branches, options.confirm ? options.confirm_candidates : 1)));
+  auto scores = score_actions(env, first, deadline, complete, options.on_try, options.prune, &bar);
   ++run.result.episodes;
   run.result.steps += scores.size();
   const std::vector<Action> order =
@@ -301,6 +371,7 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     throw InvalidArgument("greedy_search: branches must be >= 1 (1 = plain greedy), got " +
                           std::to_string(options.branches));
   }
+  const std::vector<Action> first = first_round_order(env, options.try_first);  // checks it
   LocalRun run(env);
   std::optional<Clock::time_point> deadline;
   if (options.runtime_seconds > 0) {
@@ -308,9 +379,9 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
                                std::chrono::duration<double>(options.runtime_seconds));
   }
   if (options.branches > 1) {
-    greedy_branches(run, options, deadline);
+    greedy_branches(run, options, deadline, first);
   } else {
-    greedy_rounds(run, options, deadline, index_order(env));
+    greedy_rounds(run, options, deadline, first);
   }
   return run.finish();
 }
@@ -321,6 +392,30 @@ constexpr const char* kNeedsMeasuringParameter =
     "; it needs a parameter that measures the state afresh, such as loopnest-v0's "
     "loopnest.remeasure";
 }  // namespace
+
+std::function<void(Env&, double)> prune_below_best(std::string observation, std::string parameter) {
+  if (observation.empty() || parameter.empty()) {
+    throw InvalidArgument(
+        "prune_below_best: the observation and the parameter must not be empty (for "
+        "loopnest-v0: observation flops, parameter loopnest.flops_floor)");
+  }
+  return [observation = std::move(observation), parameter = std::move(parameter)](
+             Env& candidate, double reward_to_beat) {
+    const auto reward = candidate.reward_space();
+    if (reward.value_or("") != observation) {
+      throw InvalidArgument("prune_below_best: the reward must be the change of observation '" +
+                            observation + "', but the env's reward space is '" +
+                            reward.value_or("") + "'; use reward space '" + observation +
+                            "' or no prune");
+    }
+    const double floor = candidate.observation(observation).as<double>() + reward_to_beat;
+    if (!(floor > 0) || !std::isfinite(floor)) return;
+    std::ostringstream value;
+    value.precision(17);
+    value << floor;
+    candidate.send_session_parameter(parameter, value.str());
+  };
+}
 
 std::function<bool(Env&, Env&)> confirm_by_remeasuring(
     std::string parameter, int rounds, double min_relative_gain,

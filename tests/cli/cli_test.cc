@@ -433,6 +433,29 @@ TEST_F(CliTest, GreedyBranchesAndConfirm) {
       "not a number");
 }
 
+// --try-first orders the first round (a complete round chooses the same:
+// the same steps as without it); --prune reaches prune_below_best, which
+// needs a reward named after its observation (toy-reward-v0's DistanceOz
+// is not one; loopnest-v0's flops is: tests/cuda/search_test.cc).
+TEST_F(CliTest, GreedyTryFirstAndPrune) {
+  auto r = toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--steps", "2",
+                "--try-first", "zero,double"});
+  EXPECT_OK(r);
+  EXPECT_TRUE(contains(r.stdout_data, "step 1: inc  reward 0.2000")) << describe(r);
+  EXPECT_TRUE(contains(r.stdout_data, "step 2: double  reward 0.4000")) << describe(r);
+  EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--try-first",
+                  "zero,tripple"}),
+             "unknown action 'tripple' in action space 'toy'");
+  EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--try-first",
+                  "inc,inc"}),
+             "('inc') twice");
+  EXPECT_BAD(
+      toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--prune", "toy.value"}),
+      "has no observation named like its reward 'DistanceOz'");
+  EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--prune", ""}),
+             "needs a session parameter name, such as loopnest.flops_floor");
+}
+
 // ---- eval, replay, validate -----------------------------------------------------
 
 TEST_F(CliTest, EvalReplayValidate) {

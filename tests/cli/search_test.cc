@@ -107,6 +107,39 @@ TEST(GreedySearch, TriesEachRoundInThePreviousRoundsOrderBestFirst) {
   EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"inc", "double"}));
 }
 
+TEST(GreedySearch, TryFirstOrdersTheFirstRoundOnly) {
+  auto env = toy_env();
+  const Action dbl = env->action_space().index("double");
+  const Action zero = env->action_space().index("zero");
+  std::vector<std::string> tried;
+  auto result =
+      greedy_search(*env, {.steps = 2,
+                           .on_try = [&](const ActionScore& s) { tried.push_back(s.name); },
+                           .try_first = {zero, dbl}});
+  ASSERT_EQ(tried.size(), 16u);
+  EXPECT_EQ(
+      std::vector<std::string>(tried.begin(), tried.begin() + 8),
+      (std::vector<std::string>{"zero", "double", "inc", "dec", "noop", "crash", "end", "more"}));
+  // The same choice as index order (a tie goes to the lower index), and
+  // round 2 follows round 1's rewards.
+  EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"inc", "double"}));
+  EXPECT_EQ(tried[8], "inc");
+  for (const std::vector<Action>& bad :
+       {std::vector<Action>{99}, std::vector<Action>{-1}, std::vector<Action>{dbl, zero, dbl}}) {
+    try {
+      greedy_search(*env, {.try_first = bad});
+      FAIL() << "expected InvalidArgument";
+    } catch (const InvalidArgument& e) {
+      const std::string what = e.what();
+      EXPECT_TRUE(what.find("out of range for action space 'toy' (valid: 0 to 7)") !=
+                      std::string::npos ||
+                  what.find("('double') twice") != std::string::npos)
+          << what;
+    }
+  }
+  EXPECT_EQ(env->actions().size(), 2u);  // the bad calls applied nothing
+}
+
 TEST(GreedySearch, HonoursTheStepLimit) {
   auto env = toy_env();
   auto result = greedy_search(*env, {.steps = 2});
@@ -274,6 +307,68 @@ TEST(GreedySearch, ConfirmDecidesBetweenBranches) {
 
 // confirm_by_remeasuring on the toy's "toy.value", which answers the
 // counter: the answers, their order and the threshold are exact.
+// prune hears, before each candidate of a round, the reward it must beat:
+// without confirm the best so far and at least min_improvement; with
+// confirm the confirm_candidates-th best of those confirm could judge; in a
+// branched first round at least the branches-th best. From value 1, in
+// index order: inc +0.2, dec -0.2, double +0.2, noop 0 (no effect), zero
+// -0.2, crash (fails), end 0, more 0.
+TEST(GreedySearch, PruneHearsTheRewardToBeatBeforeEachCandidate) {
+  auto run = [](GreedySearchOptions options) {
+    auto env = toy_env();
+    std::vector<double> bars;
+    options.prune = [&](Env& candidate, double bar) {
+      EXPECT_NE(&candidate, env.get());
+      EXPECT_EQ(candidate.actions(), env->actions());  // before its step
+      bars.push_back(bar);
+    };
+    const auto result = greedy_search(*env, options);
+    return std::make_pair(bars, result.best_action_names);
+  };
+  auto [bars, names] = run({.steps = 1});
+  EXPECT_EQ(bars, (std::vector<double>{0, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2}));
+  EXPECT_EQ(names, (std::vector<std::string>{"inc"}));
+  std::tie(bars, names) = run({.steps = 1, .min_improvement = 0.5});
+  EXPECT_EQ(bars, std::vector<double>(8, 0.5));
+  EXPECT_TRUE(names.empty());
+  std::tie(bars, names) =
+      run({.steps = 1, .confirm = [](Env&, Env&) { return true; }, .confirm_candidates = 2});
+  EXPECT_EQ(bars, (std::vector<double>{-0.2, 0.2, 0.2, 0.2, 0.2, 0.2}));
+  EXPECT_EQ(names, (std::vector<std::string>{"inc"}));
+  std::tie(bars, names) = run({.steps = 1, .branches = 2});
+  EXPECT_EQ(bars, (std::vector<double>{0, 0, 0, 0.2, 0.2, 0.2, 0.2, 0.2}));
+  EXPECT_EQ(names, (std::vector<std::string>{"inc"}));
+  // Round 2 starts afresh: the best so far is round 2's.
+  std::tie(bars, names) = run({.steps = 2});
+  ASSERT_EQ(bars.size(), 16u);
+  EXPECT_EQ(bars[8], 0.0);
+  EXPECT_EQ(names, (std::vector<std::string>{"inc", "double"}));
+}
+
+TEST(GreedySearch, PruneErrorsPropagateAndPruneBelowBestChecksTheReward) {
+  auto env = toy_env();
+  EXPECT_THROW(prune_below_best("", "toy.value"), InvalidArgument);
+  EXPECT_THROW(prune_below_best("value", ""), InvalidArgument);
+  try {
+    greedy_search(*env, {.prune = prune_below_best("value", "toy.value")});
+    FAIL() << "expected InvalidArgument";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("the env's reward space is 'DistanceOz'"),
+              std::string::npos)
+        << e.what();
+  }
+  // The env's errors too (toy-reward-v0 knows no such parameter).
+  try {
+    greedy_search(*env, {.prune = [](Env& candidate, double) {
+      candidate.send_session_parameter("toy.nope", "1");
+    }});
+    FAIL() << "expected LookupError";
+  } catch (const LookupError& e) {
+    EXPECT_NE(std::string(e.what()).find("toy.nope"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(env->actions().empty());
+}
+
 TEST(ConfirmByRemeasuring, ComparesMediansOfAlternateMeasurements) {
   std::vector<Remeasured> seen;
   auto env = toy_env();

@@ -356,6 +356,130 @@ TEST_F(LoopNestSearch, GreedyWithBranchesReturnsACheckedSchedule) {
   EXPECT_EQ(replay->commandline(), env->commandline());
 }
 
+// loopnest.flops_floor: the next flops measurement of a schedule not
+// measured before gives up once its checked call has run as long as a call
+// at the floor may take (Evaluator::kFloorSlack, kFloorMargin); the answer
+// is the GFLOP/s the give-up time implies, nothing is cached, and the floor
+// applies once. A naive 384^3 matmul's call takes far longer than the 2 ms
+// a floor of 10^6 GFLOP/s allows, so the program's alarm interrupts it.
+TEST_F(LoopNestSearch, FlopsFloorGivesUpOnASlowerScheduleOnceAndCachesNothing) {
+  TempDir dir("loopnest-floor-test");
+  Settings settings;
+  settings.run.warmup = 0;
+  settings.run.runs = 1;
+  settings.run.min_batch_seconds = 0;
+  const auto c = Computation::make(Kind::kMatmul, {{"m", 384}, {"n", 384}, {"k", 384}});
+  Evaluator e(c, Target::kCpu, settings, dir.path());
+  clear_process_caches();
+  const Schedule naive = Schedule::naive(c);
+  const double give_up = Evaluator::kFloorSlack * c.flop_count() / 1e15 + Evaluator::kFloorMargin;
+
+  // The program itself: the report says it gave up, at the alarm's time.
+  RunOptions o = settings.run;
+  o.reference_file = reference_file(c, Target::kCpu);
+  o.give_up_seconds = give_up;
+  const BuildResult b = e.build(naive);
+  const auto gave_up = run_program(b, o);
+  EXPECT_TRUE(gave_up->gave_up);
+  EXPECT_EQ(gave_up->report.value("gave_up", false), true) << gave_up->report.dump();
+  EXPECT_FALSE(gave_up->report.contains("check_seconds")) << gave_up->report.dump();
+  EXPECT_NEAR(gave_up->seconds, give_up, 1e-6 * give_up) << gave_up->report.dump();
+  EXPECT_NE(run_program(b, o).get(), gave_up.get());  // not cached
+
+  // Through the evaluator: a bound from the give-up time, then (the floor
+  // spent) the full measurement, which a later floor cannot replace.
+  e.set_flops_floor(1e6);
+  const double bound = e.flops_within_floor(naive);
+  EXPECT_NEAR(bound, c.flop_count() / give_up / 1e9, 1e-6 * bound);
+  const double full = e.flops_within_floor(naive);
+  const auto measured = e.measure(naive);
+  EXPECT_FALSE(measured->gave_up);
+  EXPECT_GT(measured->report.value("check_seconds", 0.0), give_up) << measured->report.dump();
+  EXPECT_EQ(full, c.flop_count() / measured->seconds / 1e9);
+  e.set_flops_floor(1e6);
+  EXPECT_EQ(e.flops_within_floor(naive), full);
+  // A floor the schedule beats changes nothing: measured in full, cached.
+  Schedule split = naive;
+  ASSERT_TRUE(split.split(1, 8));
+  e.set_flops_floor(1e-6);
+  const double split_flops = e.flops_within_floor(split);
+  EXPECT_EQ(split_flops, c.flop_count() / e.measure(split)->seconds / 1e9);
+  EXPECT_FALSE(e.measure(split)->gave_up);
+}
+
+// The session parameter through the env: a bad value is a clear error and
+// changes nothing; "" drops the floor; a floor applies to the next
+// measurement only.
+TEST_F(LoopNestSearch, FlopsFloorParameterThroughTheEnv) {
+  clear_process_caches();
+  auto env = make("loopnest-v0", fast("flops"));
+  env->reset({.benchmark = "benchmark://loopnest-v0/matmul?m=384&n=384&k=384&backend=cpu"});
+  for (const std::string bad : {"0", "-3", "fast", "nan"}) {
+    try {
+      env->send_session_parameter("loopnest.flops_floor", bad);
+      FAIL() << "expected InvalidArgument for '" << bad << "'";
+    } catch (const InvalidArgument& e) {
+      EXPECT_NE(std::string(e.what()).find("loopnest.flops_floor='" + bad + "'"), std::string::npos)
+          << e.what();
+      EXPECT_NE(std::string(e.what()).find("expected a number > 0"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(env->send_session_parameter("loopnest.flops_floor", "1e6"), "1e6");
+  EXPECT_EQ(env->send_session_parameter("loopnest.flops_floor", ""), "");
+  const double start = env->observation("flops").as<double>();  // no floor: in full
+  // split_8@1 is another program as slow as the naive one; with the floor,
+  // its call is given up after 2 ms, and its reward is the bound that implies.
+  const auto c = Computation::make(Kind::kMatmul, {{"m", 384}, {"n", 384}, {"k", 384}});
+  const double give_up = Evaluator::kFloorSlack * c.flop_count() / 1e15 + Evaluator::kFloorMargin;
+  env->send_session_parameter("loopnest.flops_floor", "1e6");
+  const auto r = env->step(env->action_space().index("split_8@1"));
+  ASSERT_FALSE(r.info.failed()) << r.info.error_details;
+  EXPECT_NEAR(r.reward + start, c.flop_count() / give_up / 1e9, 1e-3);
+  // The env keeps the state's observation until the state changes or a
+  // session parameter is sent; then the floor is spent, and the same
+  // schedule is measured in full.
+  const double bound = env->observation("flops").as<double>();
+  EXPECT_NEAR(bound, r.reward + start, 1e-9 * bound);
+  env->send_session_parameter("loopnest.flops_floor", "");
+  const double after = env->observation("flops").as<double>();
+  EXPECT_LT(after, bound);  // the naive order is slower than 2 ms a call
+  EXPECT_TRUE(env->validate().okay());
+}
+
+// Greedy search pruned by prune_below_best still returns a schedule that
+// passes the reference check; the prune sent its floor to forks only.
+TEST_F(LoopNestSearch, GreedyPrunedBelowTheBestReturnsACheckedSchedule) {
+  const std::string uri = "benchmark://loopnest-v0/matmul?m=96&n=80&k=64&backend=cpu";
+  auto env = make("loopnest-v0", fast("flops"));
+  env->reset({.benchmark = uri});
+  const auto below_best = prune_below_best();
+  int pruned = 0;
+  const auto result = greedy_search(*env, {.steps = 2, .prune = [&](Env& candidate, double bar) {
+                                             EXPECT_NE(&candidate, env.get());
+                                             ++pruned;
+                                             below_best(candidate, bar);
+                                           }});
+  EXPECT_GT(pruned, 0);
+  EXPECT_EQ(env->actions(), result.best_actions);
+  auto replay = make("loopnest-v0", fast());
+  replay->reset({.benchmark = uri});
+  for (const auto& n : result.best_action_names) {
+    ASSERT_FALSE(replay->step(replay->action_space().index(n)).info.failed()) << n;
+  }
+  EXPECT_TRUE(replay->validate().okay());
+  // Another reward's scale is not known: a clear error, nothing applied.
+  auto norm = make("loopnest-v0", fast("flops_norm"));
+  norm->reset({.benchmark = uri});
+  try {
+    greedy_search(*norm, {.steps = 1, .prune = prune_below_best()});
+    FAIL() << "expected InvalidArgument";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("reward space is 'flops_norm'"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(norm->actions().empty());
+}
+
 // The measurement cache: one object per program and options. A schedule met
 // again (here: split, then merged back) gets the same object; any other
 // schedule gets another; clearing the caches measures again.

@@ -408,6 +408,8 @@ void add_greedy_command(CLI::App& app) {
     int branches = 1;
     std::string confirm;
     bool pick_best = false;
+    std::string prune;
+    std::vector<std::string> try_first;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("--env", o->env_id, "The env id (see 'cgym envs')")->required();
@@ -445,6 +447,22 @@ void add_greedy_command(CLI::App& app) {
                 "With --confirm: judge a round's 3 best candidates and apply the best of those "
                 "accepted, not the first")
       ->needs(confirm);
+  cmd->add_option("--prune", o->prune,
+                  "For timed rewards that are the change of the observation of the same name "
+                  "(loopnest-v0's flops): tell each candidate, through this session parameter, "
+                  "the value it must beat to matter, so that a slower one is given up early "
+                  "(loopnest-v0, loop_tool-v0: loopnest.flops_floor)")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return v.empty()
+                       ? std::string("needs a session parameter name, such as loopnest.flops_floor")
+                       : std::string();
+          },
+          "PARAM"));
+  cmd->add_option("--try-first", o->try_first,
+                  "Action names the first round tries first, in this order (comma-separated); "
+                  "with --runtime or --prune, put the likeliest first")
+      ->delimiter(',');
   add_reproducibility_options(cmd, o->action_space, o->replays);
   cmd->footer(
       "Each step tries every action on a fork of the current state, then applies the best.\n"
@@ -453,7 +471,8 @@ void add_greedy_command(CLI::App& app) {
       "  cgym greedy --env llvm-ic-v0 --benchmark cgym-v0/qsort --steps 5 --output-dir out\n"
       "  cgym greedy --env loopnest-v0 --benchmark 'loopnest-v0/matmul?m=256&n=256&k=256' \\\n"
       "      --action-space direct --runtime 60 --branches 3 --confirm loopnest.remeasure "
-      "--pick-best");
+      "--pick-best --prune loopnest.flops_floor \\\n"
+      "      --try-first tile2d_8x32,tile2d_16x32,cachetile_64");
   cmd->callback([o] {
     if (!o->output_dir.empty()) prepare_output_dir(o->output_dir);
     EnvPtr env = make_and_reset(o->env_id, o->benchmark, o->reward, "greedy", o->action_space);
@@ -472,6 +491,21 @@ void add_greedy_command(CLI::App& app) {
       options.confirm = confirm_by_remeasuring(o->confirm);
       options.confirm_pick_best = o->pick_best;
     }
+    if (!o->prune.empty()) {
+      // The observation named like the reward (loopnest-v0: flops).
+      const std::string reward = env->reward_space().value_or("");
+      const auto& spaces = env->observation_spaces();
+      if (std::none_of(spaces.begin(), spaces.end(),
+                       [&](const ObservationSpaceSpec& s) { return s.name == reward; })) {
+        throw InvalidArgument(
+            "--prune needs a reward that is the change of the observation of "
+            "the same name (loopnest-v0's flops); env " +
+            env->env_id() + " has no observation named like its reward '" + reward + "'");
+      }
+      options.prune = prune_below_best(reward, o->prune);
+    }
+    for (const auto& name : o->try_first)
+      options.try_first.push_back(env->action_space().index(name));
     SearchResult result = greedy_search(*env, options);
     std::cout << "No action improves the reward further"
               << (o->steps > 0 && static_cast<int>(result.best_actions.size()) >= o->steps
