@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cgym/cgym.h"
+#include "cgym/subprocess.h"
 
 namespace cgym {
 namespace {
@@ -454,6 +455,21 @@ TEST_F(CliTest, GreedyTryFirstAndPrune) {
       "has no observation named like its reward 'DistanceOz'");
   EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--prune", ""}),
              "needs a session parameter name, such as loopnest.flops_floor");
+
+  // The real tool on loopnest-v0 (g++ builds and checks every schedule):
+  // pruned, structured actions first, one step that replays; flops_norm
+  // is not the change of an observation of its name.
+  if (!find_program("g++")) GTEST_SKIP() << "g++ is not installed: loopnest-v0's cpu backend";
+  const std::string mm = "loopnest-v0/matmul?m=48&n=40&k=32&backend=cpu";
+  auto lnv = real({"greedy", "--env", "loopnest-v0", "--benchmark", mm, "--action-space", "direct",
+                   "--steps", "1", "--prune", "loopnest.flops_floor", "--try-first",
+                   "tile2d_8x16,cachetile_64", "--replays", "1"});
+  EXPECT_OK(lnv);
+  EXPECT_TRUE(contains(lnv.stdout_data, "step 1: ")) << describe(lnv);
+  EXPECT_TRUE(contains(lnv.stdout_data, "stopped after 1 actions")) << describe(lnv);
+  EXPECT_BAD(real({"greedy", "--env", "loopnest-v0", "--benchmark", mm, "--action-space", "direct",
+                   "--reward", "flops_norm", "--prune", "loopnest.flops_floor"}),
+             "has no observation named like its reward 'flops_norm'");
 }
 
 // ---- eval, replay, validate -----------------------------------------------------
