@@ -41,7 +41,10 @@
 // same run (the 60-s one with one branch, as before). The 60-s search
 // branches from its B best first steps (--greedy-branches, default 2):
 // round 1's ranking of the 8x32 and 16x32 register tiles is noise, and the
-// 16x32 one leads to a worse schedule. --measure
+// 16x32 one leads to a worse schedule. The 60-s bandwidth searches
+// (pointwise, transpose, reduction) branch the same way: on the machine of
+// 2026-12-04 evening, round 1 on transpose ranked 16x16 blocks first
+// (single-threaded); 8x8 blocks are 1.3-1.5x faster once parallel. --measure
 // only measures one schedule of matmul N^3 (direct-space action names, as
 // the bench prints them) the way the bench measures its results.
 #include <algorithm>
@@ -859,7 +862,9 @@ int main(int argc, char** argv) {
       Found greedy;
       {
         const ColdCache cold;
-        greedy = run_greedy(search_options(a), b.uri, a.bandwidth_seconds, true);
+        // Branched like the 60-s matmul search (--greedy-branches).
+        greedy = run_greedy(search_options(a), b.uri, a.bandwidth_seconds, true, "greedy search",
+                            a.greedy_branches);
       }
       Found hand{.name = "hand-written", .actions = b.hand};
       for (Found* f : {&naive, &greedy, &hand}) {
