@@ -1,10 +1,12 @@
 #include "backends/cuda/session.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <thread>
 #include <utility>
 
 #include "backends/cuda/datasets.h"
@@ -481,8 +483,64 @@ std::unique_ptr<CompilationSession> LoopNestSession::fork() const {
   return std::make_unique<LoopNestSession>(*this);
 }
 
+std::string LoopNestSession::prebuild(const std::string& value) {
+  // The schedules the actions lead to from here: each applied, then undone.
+  std::vector<Schedule> schedules;
+  std::istringstream in(value);
+  for (std::string token; in >> token;) {
+    Action action = 0;
+    const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), action);
+    if (ec != std::errc() || end != token.data() + token.size()) {
+      throw InvalidArgument(
+          "loopnest.prebuild takes action indices of the current action space separated by "
+          "spaces, e.g. '0 12 101'; got '" +
+          token + "'");
+    }
+    const Schedule before = schedule_;
+    const size_t cursor = cursor_;
+    try {
+      apply_action(action);
+    } catch (const SessionError& e) {
+      const int count =
+          direct_ ? direct_end_of_episode() + 1 + static_cast<int>(structured_actions().size())
+                  : kEndOfEpisode + 1;
+      throw InvalidArgument("loopnest.prebuild: " + std::string(e.what()) + " (valid: 0 to " +
+                            std::to_string(count - 1) + ")");
+    }
+    Schedule after = std::move(schedule_);
+    schedule_ = before;
+    cursor_ = cursor;
+    if (after == before ||
+        std::find(schedules.begin(), schedules.end(), after) != schedules.end()) {
+      continue;
+    }
+    schedules.push_back(std::move(after));
+  }
+  // Built as many at once as there are cores. A failed build is left to
+  // the step that takes the action (failures are not cached), which then
+  // reports it.
+  std::atomic<size_t> next{0};
+  std::atomic<int> built{0};
+  auto work = [&] {
+    for (size_t i = next++; i < schedules.size(); i = next++) {
+      try {
+        if (!evaluator_.build(schedules[i]).cached) ++built;
+      } catch (const std::exception&) {
+      }
+    }
+  };
+  const size_t jobs =
+      std::min<size_t>(schedules.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t j = 1; j < jobs; ++j) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return std::to_string(built.load());
+}
+
 std::optional<std::string> LoopNestSession::handle_session_parameter(const std::string& key,
                                                                      const std::string& value) {
+  if (key == "loopnest.prebuild") return prebuild(value);
   if (key == "loopnest.expand") {
     // The primitive edits a structured action would apply now, as
     // direct-space action names separated by spaces ("" when it does not

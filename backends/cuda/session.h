@@ -174,6 +174,11 @@ class LoopNestSession final : public CompilationSession {
 
  private:
   void edit(int action);
+  // Session parameter loopnest.prebuild: builds the programs of the
+  // schedules the actions (indices, separated by spaces) lead to from the
+  // current state, concurrently, and leaves the state as it was. Answers
+  // how many it built (not cached before).
+  std::string prebuild(const std::string& value);
 
   Settings settings_;
   Evaluator evaluator_;

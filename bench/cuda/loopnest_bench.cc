@@ -21,6 +21,7 @@
 //                  [--only matmul|bandwidth] [--compare-unconfirmed]
 //                  [--long-branches B] [--compare-unbranched]
 //                  [--compare-unpruned] [--greedy-branches B]
+//                  [--compare-unprebuilt]
 //                  [--quick] [--json FILE]
 //   loopnest_bench --measure "ACTION ..." [--size N] [--threads N] ...
 // --threads N (cpu) runs the generated programs, OpenBLAS and the copy on N
@@ -44,7 +45,11 @@
 // 16x32 one leads to a worse schedule. The 60-s bandwidth searches
 // (pointwise, transpose, reduction) branch the same way: on the machine of
 // 2026-12-04 evening, round 1 on transpose ranked 16x16 blocks first
-// (single-threaded); 8x8 blocks are 1.3-1.5x faster once parallel. --measure
+// (single-threaded); 8x8 blocks are 1.3-1.5x faster once parallel. The
+// greedy searches build each round's candidates ahead, 8 at a time, on all
+// cores (GreedySearchOptions::prepare with cgym::prebuild_candidates:
+// session parameter loopnest.prebuild); --compare-unprebuilt adds the
+// 60-s matmul search without that, as a baseline in the same run. --measure
 // only measures one schedule of matmul N^3 (direct-space action names, as
 // the bench prints them) the way the bench measures its results.
 #include <algorithm>
@@ -94,6 +99,7 @@ struct Args {
   bool compare_unconfirmed = false;
   bool compare_unbranched = false;
   bool compare_unpruned = false;
+  bool compare_unprebuilt = false;
   int long_branches = 3;
   int greedy_branches = 2;
   std::string measure;  // --measure: only this schedule
@@ -107,7 +113,7 @@ struct Args {
       "[--random-seconds S] [--greedy-seconds S] [--long-seconds S] [--bandwidth-seconds S] "
       "[--threads N] [--only matmul|bandwidth] [--compare-unconfirmed] [--long-branches B] "
       "[--greedy-branches B] "
-      "[--compare-unbranched] [--compare-unpruned] [--quick] "
+      "[--compare-unbranched] [--compare-unpruned] [--compare-unprebuilt] [--quick] "
       "[--json FILE] [--measure \"ACTION ...\"]\n",
       why);
   std::exit(2);
@@ -154,6 +160,8 @@ Args parse(int argc, char** argv) {
       a.compare_unbranched = true;
     } else if (s == "--compare-unpruned") {
       a.compare_unpruned = true;
+    } else if (s == "--compare-unprebuilt") {
+      a.compare_unprebuilt = true;
     } else if (s == "--greedy-branches") {
       a.greedy_branches = std::atoi(value().c_str());
       if (a.greedy_branches < 1) usage("--greedy-branches must be >= 1");
@@ -432,7 +440,7 @@ Found run_random(const Args& a, const std::string& uri, double seconds, uint64_t
 // structured actions (after end_of_episode in the direct space) first.
 Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, double seconds,
                  bool confirm, const std::string& name = "greedy search", int branches = 1,
-                 bool pick_best = false, bool pruned = true) {
+                 bool pick_best = false, bool pruned = true, bool prebuilt = true) {
   auto env = cgym::make("loopnest-v0", options);
   env->reset({.benchmark = uri});
   Found found{.name = name};
@@ -452,6 +460,7 @@ Found run_greedy(const cgym::MakeOptions& options, const std::string& uri, doubl
     greedy.prune = cgym::prune_below_best();
     greedy.try_first = structured;
   }
+  if (prebuilt && pruned) greedy.prepare = cgym::prebuild_candidates();
   if (confirm) {
     cgym::Remeasured last;
     auto judge = cgym::confirm_by_remeasuring("loopnest.remeasure", 3, 0.01,
@@ -717,6 +726,14 @@ int main(int argc, char** argv) {
       const ColdCache cold;
       found.push_back(run_greedy(search_options(a), mm, a.greedy_seconds, true,
                                  "greedy search, unpruned", 1, false, false));
+    }
+    if (a.compare_unprebuilt) {
+      std::printf("greedy search (%.0f s), not built ahead...\n", a.greedy_seconds);
+      std::fflush(stdout);
+      const ColdCache cold;
+      found.push_back(run_greedy(search_options(a), mm, a.greedy_seconds, true,
+                                 greedy_name + ", not built ahead", a.greedy_branches, false, true,
+                                 false));
     }
     // The long search (confirmed, branched, the best of each round's
     // confirmed candidates applied: confirm_pick_best), then its baselines:

@@ -247,7 +247,28 @@ struct GreedySearchOptions {
   /// schedule". Throws InvalidArgument for an action out of range or named
   /// twice.
   std::vector<Action> try_first;
+  /// For envs whose steps cost most in work that can be done ahead and
+  /// together (loopnest-v0 compiles each candidate's program): called on
+  /// the caller's thread with the state a round starts from and the next
+  /// `prepare_batch` actions of the round (fewer at its end), before they
+  /// are tried; not called once the time limit has passed, so a limit
+  /// overruns by at most one batch's preparation. It must not change the
+  /// state's observations or rewards, only make the candidates' steps
+  /// cheaper. Exceptions propagate. prebuild_candidates() makes one for
+  /// loopnest-v0.
+  std::function<void(Env& state, const std::vector<Action>& next)> prepare;
+  /// How many actions one prepare call covers (>= 1).
+  int prepare_batch = 8;
 };
+
+/// A GreedySearchOptions::prepare that sends session parameter `parameter`
+/// to the state with the actions' indices separated by spaces: for
+/// loopnest-v0 (loopnest.prebuild), which then compiles the programs of the
+/// schedules those actions lead to, as many at once as there are cores, so
+/// that the candidates' steps find them built. Passes on the env's errors
+/// (LookupError for a parameter the env does not know).
+std::function<void(Env& state, const std::vector<Action>& next)> prebuild_candidates(
+    std::string parameter = "loopnest.prebuild");
 
 /// A GreedySearchOptions::prune for a reward that is the change of a
 /// higher-is-better observation (loopnest-v0's and loop_tool-v0's reward

@@ -148,14 +148,21 @@ std::vector<ActionScore> score_actions(Env& env, const std::vector<Action>& orde
                                        std::optional<Clock::time_point> deadline, bool& complete,
                                        const std::function<void(const ActionScore&)>& on_try,
                                        const std::function<void(Env&, double)>& prune = nullptr,
-                                       RoundBar* pruning = nullptr) {
+                                       RoundBar* pruning = nullptr,
+                                       const GreedySearchOptions* preparing = nullptr) {
   std::vector<ActionScore> scores;
   scores.reserve(order.size());
   complete = true;
-  for (Action a : order) {
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Action a = order[i];
     if (deadline && Clock::now() >= *deadline) {
       complete = false;
       break;
+    }
+    if (preparing && preparing->prepare && i % static_cast<size_t>(preparing->prepare_batch) == 0) {
+      const size_t end = std::min(order.size(), i + static_cast<size_t>(preparing->prepare_batch));
+      preparing->prepare(env, std::vector<Action>(order.begin() + static_cast<ptrdiff_t>(i),
+                                                  order.begin() + static_cast<ptrdiff_t>(end)));
     }
     auto fork = env.fork();
     if (prune && pruning) {
@@ -252,8 +259,8 @@ void greedy_rounds(LocalRun& run, const GreedySearchOptions& options,
     // found, then the search stops.
     bool complete = true;
     RoundBar bar(options, options.confirm ? static_cast<size_t>(options.confirm_candidates) : 1);
-    auto scores =
-        score_actions(env, order, deadline, complete, options.on_try, options.prune, &bar);
+    auto scores = score_actions(env, order, deadline, complete, options.on_try, options.prune, &bar,
+                                &options);
     order = next_round_order(scores, order.size());
     ++run.result.episodes;
     run.result.steps += scores.size();
@@ -297,7 +304,8 @@ void greedy_branches(LocalRun& run, const GreedySearchOptions& options,
   bool complete = true;
   RoundBar bar(options, static_cast<size_t>(std::max(
                             options.branches, options.confirm ? options.confirm_candidates : 1)));
-  auto scores = score_actions(env, first, deadline, complete, options.on_try, options.prune, &bar);
+  auto scores =
+      score_actions(env, first, deadline, complete, options.on_try, options.prune, &bar, &options);
   ++run.result.episodes;
   run.result.steps += scores.size();
   const std::vector<Action> order =
@@ -367,6 +375,10 @@ SearchResult greedy_search(Env& env, const GreedySearchOptions& options) {
     throw InvalidArgument("greedy_search: confirm_candidates must be >= 1, got " +
                           std::to_string(options.confirm_candidates));
   }
+  if (options.prepare_batch < 1) {
+    throw InvalidArgument("greedy_search: prepare_batch must be >= 1, got " +
+                          std::to_string(options.prepare_batch));
+  }
   if (options.branches < 1) {
     throw InvalidArgument("greedy_search: branches must be >= 1 (1 = plain greedy), got " +
                           std::to_string(options.branches));
@@ -414,6 +426,19 @@ std::function<void(Env&, double)> prune_below_best(std::string observation, std:
     value.precision(17);
     value << floor;
     candidate.send_session_parameter(parameter, value.str());
+  };
+}
+
+std::function<void(Env&, const std::vector<Action>&)> prebuild_candidates(std::string parameter) {
+  if (parameter.empty()) {
+    throw InvalidArgument(
+        "prebuild_candidates: the parameter must not be empty (for loopnest-v0: "
+        "loopnest.prebuild)");
+  }
+  return [parameter = std::move(parameter)](Env& state, const std::vector<Action>& next) {
+    std::string value;
+    for (Action a : next) value += (value.empty() ? "" : " ") + std::to_string(a);
+    if (!value.empty()) state.send_session_parameter(parameter, value);
   };
 }
 

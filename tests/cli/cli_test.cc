@@ -455,18 +455,25 @@ TEST_F(CliTest, GreedyTryFirstAndPrune) {
       "has no observation named like its reward 'DistanceOz'");
   EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--prune", ""}),
              "needs a session parameter name, such as loopnest.flops_floor");
+  EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--prebuild", ""}),
+             "needs a session parameter name, such as loopnest.prebuild");
+  EXPECT_BAD(toy({"greedy", "--env", "toy-reward-v0", "--benchmark", "toy-v0/1", "--prebuild",
+                  "loopnest.prebuild"}),
+             "unknown session parameter 'loopnest.prebuild'");
 
   // The real tool on loopnest-v0 (g++ builds and checks every schedule):
-  // pruned, structured actions first, one step that replays; flops_norm
-  // is not the change of an observation of its name.
+  // pruned, structured actions first, candidates built ahead, one step
+  // that replays; flops_norm is not the change of an observation of its
+  // name.
   if (!contains(real({"envs"}).stdout_data, "loopnest-v0")) {
     GTEST_SKIP() << "loopnest-v0 is not registered in this build of cgym (CGYM_WITH_CUDA=OFF)";
   }
   if (!find_program("g++")) GTEST_SKIP() << "g++ is not installed: loopnest-v0's cpu backend";
   const std::string mm = "loopnest-v0/matmul?m=48&n=40&k=32&backend=cpu";
-  auto lnv = real({"greedy", "--env", "loopnest-v0", "--benchmark", mm, "--action-space", "direct",
-                   "--steps", "1", "--prune", "loopnest.flops_floor", "--try-first",
-                   "tile2d_8x16,cachetile_64", "--replays", "1"});
+  auto lnv =
+      real({"greedy", "--env", "loopnest-v0", "--benchmark", mm, "--action-space", "direct",
+            "--steps", "1", "--prune", "loopnest.flops_floor", "--try-first",
+            "tile2d_8x16,cachetile_64", "--prebuild", "loopnest.prebuild", "--replays", "1"});
   EXPECT_OK(lnv);
   EXPECT_TRUE(contains(lnv.stdout_data, "step 1: ")) << describe(lnv);
   EXPECT_TRUE(contains(lnv.stdout_data, "stopped after 1 actions")) << describe(lnv);

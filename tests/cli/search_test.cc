@@ -107,6 +107,42 @@ TEST(GreedySearch, TriesEachRoundInThePreviousRoundsOrderBestFirst) {
   EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"inc", "double"}));
 }
 
+// GreedySearchOptions::prepare hears each round's candidates in batches,
+// each batch before any of its actions is tried, on the state the round
+// starts from; what the search chooses does not change.
+TEST(GreedySearch, PrepareHearsEachRoundsCandidatesInBatchesBeforeTheyAreTried) {
+  auto env = toy_env();
+  std::vector<std::string> tried, prepared;
+  std::vector<size_t> sizes;
+  auto result = greedy_search(
+      *env, {.steps = 2,
+             .on_try = [&](const ActionScore& s) { tried.push_back(s.name); },
+             .prepare =
+                 [&](Env& state, const std::vector<Action>& next) {
+                   EXPECT_EQ(&state, env.get());
+                   EXPECT_EQ(prepared.size(), tried.size());  // none of these tried yet
+                   sizes.push_back(next.size());
+                   for (Action a : next) prepared.push_back(state.action_space().action_name(a));
+                 },
+             .prepare_batch = 3});
+  ASSERT_EQ(tried.size(), 16u);
+  EXPECT_EQ(prepared, tried);
+  EXPECT_EQ(sizes, (std::vector<size_t>{3, 3, 2, 3, 3, 2}));
+  EXPECT_EQ(result.best_action_names, (std::vector<std::string>{"inc", "double"}));
+  try {
+    greedy_search(*toy_env(), {.prepare_batch = 0});
+    FAIL() << "expected InvalidArgument";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("prepare_batch must be >= 1, got 0"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(prebuild_candidates(""), InvalidArgument);
+  // The toy env knows no loopnest.prebuild: the env's error, nothing applied.
+  auto toy = toy_env();
+  EXPECT_THROW(greedy_search(*toy, {.steps = 1, .prepare = prebuild_candidates()}), LookupError);
+  EXPECT_TRUE(toy->actions().empty());
+}
+
 TEST(GreedySearch, TryFirstOrdersTheFirstRoundOnly) {
   auto env = toy_env();
   const Action dbl = env->action_space().index("double");

@@ -480,6 +480,83 @@ TEST_F(LoopNestSearch, GreedyPrunedBelowTheBestReturnsACheckedSchedule) {
   EXPECT_TRUE(norm->actions().empty());
 }
 
+// loopnest.prebuild builds, on all cores, the programs that the actions
+// lead to, and changes nothing else: the steps that take them then call no
+// compiler (a wrapper around g++ logs every call; its own path keys the
+// builds, so nothing built before is reused), and the state stays as it
+// was. Greedy search with prebuild_candidates returns a checked schedule.
+TEST_F(LoopNestSearch, PrebuildBuildsTheCandidatesAheadAndChangesNothingElse) {
+  namespace fs = std::filesystem;
+  TempDir dir("loopnest-prebuild-test");
+  const auto gxx = find_program("g++");
+  ASSERT_TRUE(gxx);
+  const fs::path log = dir.path() / "calls.log";
+  const fs::path wrapper = dir.path() / "logged-g++";
+  {
+    std::ofstream w(wrapper);
+    w << "#!/bin/sh\necho \"$@\" >> '" << log.string() << "'\nexec '" << gxx->string()
+      << "' \"$@\"\n";
+  }
+  fs::permissions(wrapper, fs::perms::owner_all);
+  auto calls = [&] {
+    std::ifstream in(log);
+    int n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
+  };
+  clear_process_caches();
+  MakeOptions o = fast("flops");
+  o.params["cxx"] = wrapper.string();
+  auto env = make("loopnest-v0", o);
+  const std::string uri = "benchmark://loopnest-v0/matmul?m=64&n=48&k=32&backend=cpu";
+  env->reset({.benchmark = uri});
+  const int at_reset = calls();
+  ASSERT_GE(at_reset, 2);  // the harness and the naive schedule's kernel, at least
+  const std::string tree = env->observation("loop_tree").as<std::string>();
+  const std::vector<std::string> names = {"split_8@0", "tile2d_8x16", "swap_down@0", "split_2@1"};
+  std::string value;
+  for (const auto& n : names) value += std::to_string(env->action_space().index(n)) + " ";
+  // An action without effect (nothing to merge) and a repeated one add nothing.
+  value += std::to_string(env->action_space().index("merge@0")) + " " +
+           std::to_string(env->action_space().index("split_8@0"));
+  EXPECT_EQ(env->send_session_parameter("loopnest.prebuild", value), "4");
+  EXPECT_EQ(calls(), at_reset + 4);
+  EXPECT_EQ(env->send_session_parameter("loopnest.prebuild", value), "0");
+  EXPECT_EQ(calls(), at_reset + 4);
+  EXPECT_TRUE(env->actions().empty());
+  EXPECT_EQ(env->observation("loop_tree").as<std::string>(), tree);
+  std::vector<EnvPtr> forks;
+  for (const auto& n : names) {
+    forks.push_back(env->fork());
+    const auto r = forks.back()->step(forks.back()->action_space().index(n));
+    ASSERT_FALSE(r.info.failed()) << n << ": " << r.info.error_details;
+  }
+  EXPECT_EQ(calls(), at_reset + 4);  // every step found its program built
+  for (auto& f : forks) EXPECT_TRUE(f->validate().okay());
+  for (const std::string bad : {"x", "3 y", "99999", "-1"}) {
+    try {
+      env->send_session_parameter("loopnest.prebuild", bad);
+      FAIL() << "expected InvalidArgument for '" << bad << "'";
+    } catch (const InvalidArgument& e) {
+      const std::string what = e.what();
+      EXPECT_TRUE(what.find("takes action indices") != std::string::npos ||
+                  what.find("(valid: 0 to " + std::to_string(env->action_space().size() - 1) +
+                            ")") != std::string::npos)
+          << what;
+    }
+  }
+  EXPECT_EQ(env->observation("loop_tree").as<std::string>(), tree);
+  const auto result =
+      greedy_search(*env, {.steps = 2, .prepare = prebuild_candidates(), .prepare_batch = 4});
+  ASSERT_FALSE(result.best_action_names.empty());
+  auto replay = make("loopnest-v0", fast());
+  replay->reset({.benchmark = uri});
+  for (const auto& n : result.best_action_names) {
+    ASSERT_FALSE(replay->step(replay->action_space().index(n)).info.failed()) << n;
+  }
+  EXPECT_TRUE(replay->validate().okay());
+}
+
 // The measurement cache: one object per program and options. A schedule met
 // again (here: split, then merged back) gets the same object; any other
 // schedule gets another; clearing the caches measures again.

@@ -410,6 +410,7 @@ void add_greedy_command(CLI::App& app) {
     bool pick_best = false;
     std::string prune;
     std::vector<std::string> try_first;
+    std::string prebuild;
   };
   auto o = std::make_shared<Options>();
   cmd->add_option("--env", o->env_id, "The env id (see 'cgym envs')")->required();
@@ -459,6 +460,18 @@ void add_greedy_command(CLI::App& app) {
                        : std::string();
           },
           "PARAM"));
+  cmd->add_option("--prebuild", o->prebuild,
+                  "For envs that compile each candidate: before each 8 candidates of a round are "
+                  "tried, send their action indices to the state through this session "
+                  "parameter, which builds their programs on all cores at once (loopnest-v0: "
+                  "loopnest.prebuild)")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            return v.empty()
+                       ? std::string("needs a session parameter name, such as loopnest.prebuild")
+                       : std::string();
+          },
+          "PARAM"));
   cmd->add_option("--try-first", o->try_first,
                   "Action names the first round tries first, in this order (comma-separated); "
                   "with --runtime or --prune, put the likeliest first")
@@ -472,7 +485,7 @@ void add_greedy_command(CLI::App& app) {
       "  cgym greedy --env loopnest-v0 --benchmark 'loopnest-v0/matmul?m=256&n=256&k=256' \\\n"
       "      --action-space direct --runtime 60 --branches 3 --confirm loopnest.remeasure "
       "--pick-best --prune loopnest.flops_floor \\\n"
-      "      --try-first tile2d_8x32,tile2d_16x32,cachetile_64");
+      "      --try-first tile2d_8x32,tile2d_16x32,cachetile_64 --prebuild loopnest.prebuild");
   cmd->callback([o] {
     if (!o->output_dir.empty()) prepare_output_dir(o->output_dir);
     EnvPtr env = make_and_reset(o->env_id, o->benchmark, o->reward, "greedy", o->action_space);
@@ -506,6 +519,7 @@ void add_greedy_command(CLI::App& app) {
     }
     for (const auto& name : o->try_first)
       options.try_first.push_back(env->action_space().index(name));
+    if (!o->prebuild.empty()) options.prepare = prebuild_candidates(o->prebuild);
     SearchResult result = greedy_search(*env, options);
     std::cout << "No action improves the reward further"
               << (o->steps > 0 && static_cast<int>(result.best_actions.size()) >= o->steps
