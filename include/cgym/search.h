@@ -261,8 +261,9 @@ struct GreedySearchOptions {
   int prepare_batch = 8;
 };
 
-/// A GreedySearchOptions::prepare that sends session parameter `parameter`
-/// to the state with the actions' indices separated by spaces: for
+/// A GreedySearchOptions::prepare that sends session parameter `parameter`,
+/// with the actions' indices separated by spaces, to a fork of the state
+/// (the state itself keeps its observations): for
 /// loopnest-v0 (loopnest.prebuild), which then compiles the programs of the
 /// schedules those actions lead to, as many at once as there are cores, so
 /// that the candidates' steps find them built. Passes on the env's errors

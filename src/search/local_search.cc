@@ -438,7 +438,10 @@ std::function<void(Env&, const std::vector<Action>&)> prebuild_candidates(std::s
   return [parameter = std::move(parameter)](Env& state, const std::vector<Action>& next) {
     std::string value;
     for (Action a : next) value += (value.empty() ? "" : " ") + std::to_string(a);
-    if (!value.empty()) state.send_session_parameter(parameter, value);
+    // Sent to a scratch fork of the state, which builds into the same
+    // caches: a session parameter drops the receiving env's observations,
+    // and the state's must survive for the candidates forked from it.
+    if (!value.empty()) state.fork()->send_session_parameter(parameter, value);
   };
 }
 

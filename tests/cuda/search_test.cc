@@ -533,22 +533,32 @@ TEST_F(LoopNestSearch, PrebuildBuildsTheCandidatesAheadAndChangesNothingElse) {
   }
   EXPECT_EQ(calls(), at_reset + 4);  // every step found its program built
   for (auto& f : forks) EXPECT_TRUE(f->validate().okay());
-  for (const std::string bad : {"x", "3 y", "99999", "-1"}) {
+  const std::string range = "(valid: 0 to " + std::to_string(env->action_space().size() - 1) + ")";
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"x", "separated by spaces, e.g. '0 12 101'; got 'x'"},
+      {"3 y", "got 'y'"},
+      {"99999", "action 99999 is out of range " + range},
+      {"-1", "action -1 is out of range " + range}};
+  for (const auto& [value, message] : bad) {
     try {
-      env->send_session_parameter("loopnest.prebuild", bad);
-      FAIL() << "expected InvalidArgument for '" << bad << "'";
+      env->send_session_parameter("loopnest.prebuild", value);
+      FAIL() << "expected InvalidArgument for '" << value << "'";
     } catch (const InvalidArgument& e) {
-      const std::string what = e.what();
-      EXPECT_TRUE(what.find("takes action indices") != std::string::npos ||
-                  what.find("(valid: 0 to " + std::to_string(env->action_space().size() - 1) +
-                            ")") != std::string::npos)
-          << what;
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
     }
   }
   EXPECT_EQ(env->observation("loop_tree").as<std::string>(), tree);
+  // Through greedy search (the batches go to scratch forks of the state):
+  // one complete round built every candidate's program, so a new env at
+  // the same state finds all of them built.
   const auto result =
-      greedy_search(*env, {.steps = 2, .prepare = prebuild_candidates(), .prepare_batch = 4});
+      greedy_search(*env, {.steps = 1, .prepare = prebuild_candidates(), .prepare_batch = 4});
   ASSERT_FALSE(result.best_action_names.empty());
+  auto again = make("loopnest-v0", o);
+  again->reset({.benchmark = uri});
+  std::string all;
+  for (Action a = 0; a < again->action_space().size(); ++a) all += std::to_string(a) + " ";
+  EXPECT_EQ(again->send_session_parameter("loopnest.prebuild", all), "0");
   auto replay = make("loopnest-v0", fast());
   replay->reset({.benchmark = uri});
   for (const auto& n : result.best_action_names) {

@@ -396,6 +396,19 @@ void add_random_search_command(CLI::App& app) {
   });
 }
 
+namespace {
+
+// Options whose value names a session parameter: not empty.
+CLI::Validator session_parameter_name(const std::string& example) {
+  return CLI::Validator(
+      [example](const std::string& v) {
+        return v.empty() ? "needs a session parameter name, such as " + example : std::string();
+      },
+      "PARAM");
+}
+
+}  // namespace
+
 void add_greedy_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "greedy", "Repeatedly apply the single action that improves the reward most (using fork)");
@@ -436,14 +449,7 @@ void add_greedy_command(CLI::App& app) {
              "again, alternately, 3 times each, through this session parameter, and take the step "
              "only if its median is more than 1% higher (loopnest-v0, loop_tool-v0: "
              "loopnest.remeasure)")
-          ->check(CLI::Validator(
-              [](const std::string& v) {
-                return v.empty() ? std::string(
-                                       "needs a session parameter name, such as "
-                                       "loopnest.remeasure")
-                                 : std::string();
-              },
-              "PARAM"));
+          ->check(session_parameter_name("loopnest.remeasure"));
   cmd->add_flag("--pick-best", o->pick_best,
                 "With --confirm: judge a round's 3 best candidates and apply the best of those "
                 "accepted, not the first")
@@ -453,25 +459,13 @@ void add_greedy_command(CLI::App& app) {
                   "(loopnest-v0's flops): tell each candidate, through this session parameter, "
                   "the value it must beat to matter, so that a slower one is given up early "
                   "(loopnest-v0, loop_tool-v0: loopnest.flops_floor)")
-      ->check(CLI::Validator(
-          [](const std::string& v) {
-            return v.empty()
-                       ? std::string("needs a session parameter name, such as loopnest.flops_floor")
-                       : std::string();
-          },
-          "PARAM"));
+      ->check(session_parameter_name("loopnest.flops_floor"));
   cmd->add_option("--prebuild", o->prebuild,
                   "For envs that compile each candidate: before each 8 candidates of a round are "
-                  "tried, send their action indices to the state through this session "
+                  "tried, send their action indices to a fork of the state through this session "
                   "parameter, which builds their programs on all cores at once (loopnest-v0: "
                   "loopnest.prebuild)")
-      ->check(CLI::Validator(
-          [](const std::string& v) {
-            return v.empty()
-                       ? std::string("needs a session parameter name, such as loopnest.prebuild")
-                       : std::string();
-          },
-          "PARAM"));
+      ->check(session_parameter_name("loopnest.prebuild"));
   cmd->add_option("--try-first", o->try_first,
                   "Action names the first round tries first, in this order (comma-separated); "
                   "with --runtime or --prune, put the likeliest first")
